@@ -1,0 +1,2 @@
+/** JMH benchmarks of netlab's codecs and transfers. */
+package io.netlab.bench;

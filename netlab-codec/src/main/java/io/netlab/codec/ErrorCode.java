@@ -1,0 +1,70 @@
+package io.netlab.codec;
+
+/**
+ * Error codes carried by ERROR frames of both netlab protocols (modelled on TFTP's table).
+ * The numeric {@link #code()} is what travels on the wire; see docs/protocol.md.
+ */
+public enum ErrorCode {
+    /** A code this peer does not know, or a failure with no better code. */
+    UNDEFINED(0, "error"),
+    /** The requested file does not exist. */
+    NOT_FOUND(1, "file not found"),
+    /** The request names something outside the served root, or the server may not read it. */
+    ACCESS_DENIED(2, "access violation"),
+    /** The peer broke the protocol: bad magic, unknown frame type, malformed or oversized frame, wrong order. */
+    ILLEGAL_OPERATION(3, "illegal operation"),
+    /** The requested path exists but is not a regular file (a directory, a FIFO, a device). */
+    NOT_A_FILE(4, "not a regular file"),
+    /** A name/int request carried a number outside the accepted range. */
+    OUT_OF_RANGE(5, "number out of range"),
+    /** The server has no room for another connection. */
+    BUSY(6, "server busy"),
+    /** A well-formed request with an invalid field (block size, path syntax). */
+    BAD_REQUEST(7, "bad request"),
+    /** Something this server does not implement (a protocol version, a digest, resume). */
+    UNSUPPORTED(8, "unsupported"),
+    /** The server failed to read the file it was sending. */
+    IO_ERROR(9, "server I/O error"),
+    /** The peer took too long. */
+    TIMEOUT(10, "timeout"),
+    /** The server is shutting down. */
+    SHUTTING_DOWN(11, "server shutting down");
+
+    private static final ErrorCode[] BY_CODE;
+
+    static {
+        ErrorCode[] values = values();
+        BY_CODE = new ErrorCode[values[values.length - 1].code + 1];
+        for (ErrorCode c : values) {
+            BY_CODE[c.code] = c;
+        }
+    }
+
+    private final int code;
+    private final String description;
+
+    ErrorCode(int code, String description) {
+        this.code = code;
+        this.description = description;
+    }
+
+    /** The unsigned 16-bit value written on the wire. */
+    public int code() {
+        return code;
+    }
+
+    /** A short human description, e.g. {@code "file not found"}. */
+    public String description() {
+        return description;
+    }
+
+    /**
+     * Maps a wire value back to a code.
+     *
+     * @return the matching code, or {@link #UNDEFINED} for a value this version does not know
+     *         (newer peers may define more codes; they are shown as "error")
+     */
+    public static ErrorCode valueOf(int code) {
+        return code >= 0 && code < BY_CODE.length && BY_CODE[code] != null ? BY_CODE[code] : UNDEFINED;
+    }
+}

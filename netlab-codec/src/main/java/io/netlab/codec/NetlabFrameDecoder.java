@@ -1,0 +1,138 @@
+package io.netlab.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.ReferenceCountUtil;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static io.netlab.codec.NetlabFrames.HEADER_LENGTH;
+import static io.netlab.codec.NetlabFrames.MAGIC;
+import static io.netlab.codec.NetlabFrames.VERSION;
+
+/**
+ * Base of the netlab frame decoders: checks the {@link NetlabFrames header} and hands each complete body
+ * to {@link #decodeBody}. It fails fast on anything that is not netlab: the first byte that differs from
+ * the magic is rejected at once (an HTTP request, a TLS ClientHello or random bytes never get as far as a
+ * length), and a length over the type's limit is rejected before any of the body is buffered.
+ * After a failure the stream cannot resynchronise, so everything that follows is discarded.
+ */
+public abstract class NetlabFrameDecoder extends ByteToMessageDecoder {
+    private boolean corrupted;
+
+    /** Creates a decoder; subclasses say which frame types they accept through {@link #maxBodyLength}. */
+    protected NetlabFrameDecoder() {
+    }
+
+    /**
+     * The largest body accepted for a frame type.
+     *
+     * @return the limit, or a negative value when this decoder does not accept frames of that type
+     */
+    protected abstract int maxBodyLength(int type);
+
+    /** A description of the accepted types for error messages, e.g. {@code "FILE_REQUEST (0x10)"}. */
+    protected abstract String expectedTypes();
+
+    /**
+     * Decodes one complete frame body. The body must be read to its end; bytes left over are an error.
+     * To keep bytes, hand them on with {@link ByteBuf#readRetainedSlice(int)}.
+     */
+    protected abstract void decodeBody(int type, ByteBuf body, List<Object> out);
+
+    @Override
+    protected final void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (corrupted) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        int readable = in.readableBytes();
+        int r = in.readerIndex();
+        if (readable >= 1 && in.getUnsignedByte(r) != (MAGIC >>> 8)
+                || readable >= 2 && in.getUnsignedShort(r) != MAGIC) {
+            throw fail(in, new CorruptedFrameException(describeBadMagic(in)));
+        }
+        if (readable < HEADER_LENGTH) {
+            return;
+        }
+        int version = in.getUnsignedByte(r + 2);
+        if (version != VERSION) {
+            throw fail(in, new UnsupportedVersionException(
+                    "version: " + version + " (expected: " + VERSION + ')', version));
+        }
+        int type = in.getUnsignedByte(r + 3);
+        long length = in.getUnsignedInt(r + 4);
+        int max = maxBodyLength(type);
+        if (max < 0) {
+            throw fail(in, new CorruptedFrameException(
+                    "type: " + NetlabFrames.typeName(type) + " (expected: " + expectedTypes() + ')'));
+        }
+        if (length > max) {
+            throw fail(in, new TooLongFrameException(NetlabFrames.typeName(type) + " length: " + length
+                    + " (expected: <= " + max + ')'));
+        }
+        if (readable < HEADER_LENGTH + length) {
+            return;
+        }
+        in.skipBytes(HEADER_LENGTH);
+        ByteBuf body = in.readSlice((int) length);
+        int before = out.size();
+        try {
+            decodeBody(type, body, out);
+            if (body.isReadable()) {
+                throw new CorruptedFrameException(NetlabFrames.typeName(type) + ": " + body.readableBytes()
+                        + " unexpected bytes at the end of a " + length + "-byte body");
+            }
+        } catch (DecoderException e) {
+            for (int i = out.size() - 1; i >= before; i--) {
+                ReferenceCountUtil.release(out.remove(i));
+            }
+            throw fail(in, e);
+        } catch (RuntimeException e) {
+            for (int i = out.size() - 1; i >= before; i--) {
+                ReferenceCountUtil.release(out.remove(i));
+            }
+            throw fail(in, new CorruptedFrameException(NetlabFrames.typeName(type) + ": " + e.getMessage(), e));
+        }
+    }
+
+    private DecoderException fail(ByteBuf in, DecoderException cause) {
+        corrupted = true;
+        in.skipBytes(in.readableBytes());
+        return cause;
+    }
+
+    private static String describeBadMagic(ByteBuf in) {
+        int r = in.readerIndex();
+        int n = Math.min(in.readableBytes(), 2);
+        StringBuilder got = new StringBuilder("0x");
+        for (int i = 0; i < n; i++) {
+            got.append(String.format("%02x", in.getUnsignedByte(r + i)));
+        }
+        String guess = guess(in);
+        return "magic: " + got + " (expected: 0x4e4c \"NL\"): not a netlab peer" + (guess.isEmpty() ? "" : ", " + guess);
+    }
+
+    private static String guess(ByteBuf in) {
+        int r = in.readerIndex();
+        int n = in.readableBytes();
+        if (n >= 2 && in.getUnsignedByte(r) == 0x16 && in.getUnsignedByte(r + 1) == 0x03) {
+            return "this looks like a TLS handshake";
+        }
+        String start = in.toString(r, Math.min(n, 8), StandardCharsets.ISO_8859_1);
+        for (String method : new String[] {"GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ", "CONNECT ", "HTTP/"}) {
+            if (start.startsWith(method) || method.startsWith(start) && n < method.length()) {
+                return n >= 3 ? "this looks like HTTP" : "";
+            }
+        }
+        if (start.startsWith("SSH-")) {
+            return "this looks like SSH";
+        }
+        return "";
+    }
+}
