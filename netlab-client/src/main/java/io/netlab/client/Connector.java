@@ -1,0 +1,64 @@
+package io.netlab.client;
+
+import io.netlab.runtime.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** Owns a one-thread event loop and connects to a server, turning every connect failure into one clear line. */
+final class Connector implements AutoCloseable {
+    private final EventLoopGroup group;
+    private final Transport transport;
+
+    Connector(Transport transport) {
+        this.transport = transport.resolve();
+        this.group = this.transport.newGroup(1);
+    }
+
+    Channel connect(Endpoint endpoint, Duration connectTimeout, ChannelInitializer<SocketChannel> initializer)
+            throws ClientException, InterruptedException {
+        Bootstrap b = new Bootstrap()
+                .group(group)
+                .channel(transport.socketChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+                .handler(initializer);
+        ChannelFuture f = b.connect(endpoint.host(), endpoint.port()).await();
+        if (f.isSuccess()) {
+            return f.channel();
+        }
+        Throwable c = f.cause();
+        String where = endpoint.authority();
+        if (c instanceof UnknownHostException) {
+            throw new ClientException(ClientException.Kind.CONNECT, "unknown host: " + endpoint.host(), c);
+        }
+        if (c instanceof ConnectTimeoutException) {
+            throw new ClientException(ClientException.Kind.CONNECT, "connection to " + where + " timed out after "
+                    + connectTimeout.toSeconds() + " s", c);
+        }
+        if (c instanceof NoRouteToHostException) {
+            throw new ClientException(ClientException.Kind.CONNECT, "no route to host: " + where, c);
+        }
+        if (c instanceof ConnectException && String.valueOf(c.getMessage()).toLowerCase().contains("refused")) {
+            throw new ClientException(ClientException.Kind.CONNECT,
+                    "connection refused: " + where + " (is the server running on that port?)", c);
+        }
+        throw new ClientException(ClientException.Kind.CONNECT, "cannot connect to " + where + ": " + c.getMessage(), c);
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(5000);
+    }
+}

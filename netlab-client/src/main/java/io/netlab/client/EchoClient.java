@@ -1,0 +1,95 @@
+package io.netlab.client;
+
+import io.netlab.runtime.Transport;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.codec.string.StringDecoder;
+import io.netty.handler.codec.string.StringEncoder;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** The lab's example client: sends lines to the echo server and returns its (uppercased) answers. */
+public final class EchoClient implements AutoCloseable {
+    private static final Object CLOSED = new Object();
+
+    private final Connector connector;
+    private final Channel channel;
+    private final BlockingQueue<Object> replies;
+    private final Duration timeout;
+
+    private EchoClient(Connector connector, Channel channel, BlockingQueue<Object> replies, Duration timeout) {
+        this.connector = connector;
+        this.channel = channel;
+        this.replies = replies;
+        this.timeout = timeout;
+    }
+
+    /** Connects to an echo server. */
+    public static EchoClient connect(Endpoint server, Duration timeout, Transport transport)
+            throws ClientException, InterruptedException {
+        Connector connector = new Connector(transport);
+        BlockingQueue<Object> replies = new LinkedBlockingQueue<>();
+        try {
+            Channel ch = connector.connect(server, timeout, new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel c) {
+                    c.pipeline().addLast(new LineBasedFrameDecoder(1024 * 1024));
+                    c.pipeline().addLast(new StringDecoder(StandardCharsets.UTF_8));
+                    c.pipeline().addLast(new StringEncoder(StandardCharsets.UTF_8));
+                    c.pipeline().addLast(new SimpleChannelInboundHandler<String>() {
+                        @Override
+                        protected void channelRead0(ChannelHandlerContext ctx, String line) {
+                            replies.add(line);
+                        }
+
+                        @Override
+                        public void channelInactive(ChannelHandlerContext ctx) {
+                            replies.add(CLOSED);
+                        }
+
+                        @Override
+                        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                            replies.add(cause);
+                            ctx.close();
+                        }
+                    });
+                }
+            });
+            return new EchoClient(connector, ch, replies, timeout);
+        } catch (ClientException | InterruptedException | RuntimeException e) {
+            connector.close();
+            throw e;
+        }
+    }
+
+    /** Sends one line and waits for the answer. */
+    public String send(String line) throws ClientException, InterruptedException {
+        channel.writeAndFlush(line + "\n");
+        Object reply = replies.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (reply == null) {
+            throw new ClientException(ClientException.Kind.INTERRUPTED,
+                    "no answer from the server within " + timeout.toSeconds() + " s");
+        }
+        if (reply == CLOSED) {
+            throw new ClientException(ClientException.Kind.INTERRUPTED, "the server closed the connection");
+        }
+        if (reply instanceof Throwable t) {
+            throw new ClientException(ClientException.Kind.PROTOCOL, "connection failed: " + t.getMessage(), t);
+        }
+        return (String) reply;
+    }
+
+    @Override
+    public void close() {
+        channel.close().awaitUninterruptibly();
+        connector.close();
+    }
+}

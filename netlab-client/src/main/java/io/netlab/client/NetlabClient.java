@@ -1,0 +1,321 @@
+package io.netlab.client;
+
+import io.netlab.codec.DigestAlgorithm;
+import io.netlab.codec.file.FileConstants;
+import io.netlab.codec.namevalue.NamedIntConstants;
+import io.netlab.codec.namevalue.NamedIntMessage;
+import io.netlab.codec.namevalue.NamedIntReply;
+import io.netlab.runtime.Console;
+import io.netlab.runtime.NetlabVersion;
+import io.netlab.runtime.Transport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * The netlab client command line: {@code SERVER:PORT:REMOTE_PATH LOCAL_PATH} fetches a file,
+ * {@code sum SERVER:PORT} adds two numbers with a sum server, {@code echo SERVER:PORT [TEXT]} talks to the echo
+ * service. Failures print one line ({@code --verbose} adds the stack trace) and exit with 1.
+ */
+@Command(name = "netlab-client", mixinStandardHelpOptions = true, versionProvider = NetlabVersion.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Fetches a file from a netlab file server (the lab's exercise 3), verifies its size and digest,",
+            "and only then moves it into place. Subcommands: 'sum' (adding two numbers) and 'echo' (uppercase lines)."},
+        subcommands = {NetlabClient.Sum.class, NetlabClient.Echo.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:failed (one line on standard error says why)", "2:bad command line"})
+public final class NetlabClient implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SERVER:PORT:REMOTE_PATH",
+            description = "the server (name, IPv4, or [IPv6]), its port, and the file's path under its root")
+    String target;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "LOCAL_PATH",
+            description = "where to save it (an existing directory: saved there under the remote name)")
+    Path local;
+
+    @Option(names = "--block-size", paramLabel = "BYTES", description = "block size to ask for, 1..16777216 (default: ${DEFAULT-VALUE}, the lab's)")
+    int blockSize = FileConstants.DEFAULT_BLOCK_SIZE;
+
+    @Option(names = "--digest", paramLabel = "crc32c|sha256|none", description = "integrity check (default: crc32c)")
+    String digest = "crc32c";
+
+    @Option(names = {"-f", "--force"}, description = "replace LOCAL_PATH if it exists (only once the new file is verified)")
+    boolean force;
+
+    @Option(names = {"-q", "--quiet"}, description = "no progress bar")
+    boolean quiet;
+
+    @Mixin
+    Common common;
+
+    /** Options every client takes. */
+    static final class Common {
+        @Option(names = "--timeout", paramLabel = "SECONDS", description = "give up when the server is silent this long (default: ${DEFAULT-VALUE})")
+        int timeout = 30;
+
+        @Option(names = "--connect-timeout", paramLabel = "SECONDS", description = "time allowed to connect (default: ${DEFAULT-VALUE})")
+        int connectTimeout = 10;
+
+        @Option(names = "--transport", paramLabel = "auto|epoll|nio", description = "I/O transport (default: auto)")
+        String transport = "auto";
+
+        @Option(names = {"-v", "--verbose"}, description = "show the stack trace of a failure")
+        boolean verbose;
+
+        Transport transport(CommandSpec spec) {
+            try {
+                return Transport.valueOf(transport.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--transport: " + transport + " (expected: auto, epoll or nio)");
+            }
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (target == null || local == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "Missing required parameter" + (target == null ? "s: 'SERVER:PORT:REMOTE_PATH', 'LOCAL_PATH'" : ": 'LOCAL_PATH'"));
+        }
+        Endpoint endpoint = endpoint(spec, target, true);
+        if (blockSize < 1 || blockSize > FileConstants.MAX_BLOCK_SIZE) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--block-size: " + blockSize + " (expected: 1.." + FileConstants.MAX_BLOCK_SIZE + ')');
+        }
+        DigestAlgorithm algorithm;
+        try {
+            algorithm = DigestAlgorithm.parse(digest);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--" + e.getMessage());
+        }
+        FetchOptions options = new FetchOptions(blockSize, algorithm, force, Duration.ofSeconds(common.connectTimeout),
+                Duration.ofSeconds(common.timeout), common.transport(spec));
+        return run(common, () -> {
+            TransferResult r = FileFetcher.fetch(endpoint, endpoint.path(), local, options,
+                    ConsoleProgress.forTerminal(endpoint.path(), quiet));
+            System.out.println("fetched " + Console.safe(endpoint.path()) + ": " + Console.bytes(r.bytes())
+                    + (r.bytes() >= 1024 ? " (" + r.bytes() + " bytes)" : "") + " in " + Console.seconds(r.nanos())
+                    + " (" + Console.rate(r.bytes(), r.nanos()) + "), "
+                    + (r.digest() == DigestAlgorithm.NONE ? "size verified" : r.digest().name().toLowerCase()
+                    + ' ' + r.digestHex() + " verified") + " -> " + r.destination());
+            return 0;
+        });
+    }
+
+    /** {@code sum SERVER:PORT}: the lab's "adding two numbers" client. */
+    @Command(name = "sum", mixinStandardHelpOptions = true, versionProvider = NetlabVersion.class, sortOptions = false,
+            description = {"Adds two numbers (the lab's exercise 2): sends a name and a number 1..100, prints both",
+                "names, both numbers and the sum, and checks the server's sum. Asks on the keyboard for what is not given.",
+                "A number outside 1..100 is sent with a warning: it makes the lab's server shut down."})
+    static final class Sum implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "SERVER:PORT", description = "the sum server")
+        String target;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "your name (asked for when missing)")
+        String name;
+
+        @Option(names = "--number", paramLabel = "K", description = "your number, 1..100 (asked for when missing)")
+        Integer number;
+
+        @Mixin
+        Common common;
+
+        @Override
+        public Integer call() throws Exception {
+            Endpoint endpoint = endpoint(spec, target, false);
+            return run(common, () -> {
+                BufferedReader keyboard = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                PrintStream out = System.out;
+                String n = name != null ? name : askName(keyboard, out);
+                checkName(n);
+                int k;
+                if (number != null) {
+                    k = number;
+                    if (k < 1 || k > 100) {
+                        System.err.println("warning: " + k + " is outside 1..100: the server will refuse it and, "
+                                + "unless it runs with --keep-running, shut down");
+                    }
+                } else {
+                    k = askNumber(keyboard, out);
+                }
+                NamedIntReply reply = SumClient.exchange(endpoint, new NamedIntMessage(n, k),
+                        Duration.ofSeconds(common.timeout), common.transport(spec));
+                long expected = (long) k + reply.value();
+                out.println("Client name:   " + Console.safe(n));
+                out.println("Server name:   " + Console.safe(reply.name()));
+                out.println("Client number: " + k);
+                out.println("Server number: " + reply.value());
+                if (reply.sum() != expected) {
+                    out.println("Sum:           " + reply.sum() + " (WRONG: " + k + " + " + reply.value() + " = " + expected + ')');
+                    throw new ClientException(ClientException.Kind.MISMATCH, "the server's sum is wrong: it says "
+                            + reply.sum() + ", but " + k + " + " + reply.value() + " = " + expected);
+                }
+                out.println("Sum:           " + reply.sum() + " (checked: " + k + " + " + reply.value() + " = " + expected + ')');
+                return 0;
+            });
+        }
+
+        private static void checkName(String n) throws ClientException {
+            if (n.getBytes(StandardCharsets.UTF_8).length > NamedIntConstants.MAX_NAME_LENGTH) {
+                throw new ClientException(ClientException.Kind.LOCAL, "name: " + n.getBytes(StandardCharsets.UTF_8).length
+                        + " bytes of UTF-8 (expected: <= " + NamedIntConstants.MAX_NAME_LENGTH + ')');
+            }
+        }
+
+        private static String askName(BufferedReader in, PrintStream out) throws IOException, ClientException {
+            while (true) {
+                out.print("Your name: ");
+                out.flush();
+                String line = in.readLine();
+                if (line == null) {
+                    throw new ClientException(ClientException.Kind.LOCAL, "no name given (standard input ended)");
+                }
+                if (!line.isBlank()) {
+                    return line.strip();
+                }
+                out.println("Please type a name.");
+            }
+        }
+
+        private static int askNumber(BufferedReader in, PrintStream out) throws IOException, ClientException {
+            while (true) {
+                out.print("An integer between 1 and 100: ");
+                out.flush();
+                String line = in.readLine();
+                if (line == null) {
+                    throw new ClientException(ClientException.Kind.LOCAL, "no number given (standard input ended)");
+                }
+                int k;
+                try {
+                    k = Integer.parseInt(line.strip());
+                } catch (NumberFormatException e) {
+                    out.println("'" + line.strip() + "' is not a whole number; try again.");
+                    continue;
+                }
+                if (k >= 1 && k <= 100) {
+                    return k;
+                }
+                out.print(k + " is outside 1..100: the lab's server shuts down when it gets it. Send it anyway? [y/N] ");
+                out.flush();
+                String answer = in.readLine();
+                if (answer != null && answer.strip().toLowerCase(Locale.ROOT).startsWith("y")) {
+                    return k;
+                }
+            }
+        }
+    }
+
+    /** {@code echo SERVER:PORT [TEXT]}: the lab's example client. */
+    @Command(name = "echo", mixinStandardHelpOptions = true, versionProvider = NetlabVersion.class, sortOptions = false,
+            description = {"Sends TEXT (or each line typed on the keyboard) to the echo server and prints its answer,",
+                "the same text in upper case (the lab's exercise 1, TCPClient.py)."})
+    static final class Echo implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "SERVER:PORT", description = "the echo server")
+        String target;
+
+        @Parameters(index = "1..*", arity = "0..*", paramLabel = "TEXT", description = "the text to send (default: read lines from the keyboard)")
+        List<String> text;
+
+        @Mixin
+        Common common;
+
+        @Override
+        public Integer call() throws Exception {
+            Endpoint endpoint = endpoint(spec, target, false);
+            return run(common, () -> {
+                try (EchoClient client = EchoClient.connect(endpoint, Duration.ofSeconds(common.timeout),
+                        common.transport(spec))) {
+                    if (text != null && !text.isEmpty()) {
+                        System.out.println(client.send(String.join(" ", text)));
+                        return 0;
+                    }
+                    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                    boolean prompt = System.console() != null;
+                    while (true) {
+                        if (prompt) {
+                            System.out.print("Input lowercase sentence: ");
+                            System.out.flush();
+                        }
+                        String line = in.readLine();
+                        if (line == null) {
+                            return 0;
+                        }
+                        System.out.println(client.send(line));
+                    }
+                }
+            });
+        }
+    }
+
+    interface Action {
+        int run() throws Exception;
+    }
+
+    /** Runs an action, turning every failure into one line on standard error and exit code 1. */
+    static int run(Common common, Action action) {
+        try {
+            return action.run();
+        } catch (ClientException e) {
+            System.err.println("netlab-client: " + e.getMessage());
+            if (common.verbose && e.getCause() != null) {
+                e.getCause().printStackTrace(System.err);
+            }
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            System.err.println("netlab-client: interrupted");
+            return 1;
+        } catch (Exception e) {
+            System.err.println("netlab-client: " + e);
+            if (common.verbose) {
+                e.printStackTrace(System.err);
+            }
+            return 1;
+        }
+    }
+
+    static Endpoint endpoint(CommandSpec spec, String text, boolean withPath) {
+        try {
+            return Endpoint.parse(text, withPath);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** Runs the client command line and exits with its code. */
+    public static void main(String[] args) {
+        System.setProperty("logback.configurationFile", "netlab-client-logback.xml");
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line (also used by tests). */
+    public static CommandLine commandLine() {
+        return new CommandLine(new NetlabClient());
+    }
+}

@@ -1,0 +1,118 @@
+package io.netlab.client;
+
+import io.netlab.codec.namevalue.NamedIntDecoder;
+import io.netlab.codec.namevalue.NamedIntEncoder;
+import io.netlab.codec.namevalue.NamedIntError;
+import io.netlab.codec.namevalue.NamedIntFrame;
+import io.netlab.codec.namevalue.NamedIntMessage;
+import io.netlab.codec.namevalue.NamedIntReply;
+import io.netlab.runtime.Console;
+import io.netlab.runtime.Transport;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/** The "adding two numbers" client: sends a name and a number, returns the server's reply. */
+public final class SumClient {
+    private SumClient() {
+    }
+
+    /**
+     * Sends one request and waits for the reply.
+     *
+     * @throws ClientException REMOTE when the server answers with an error (e.g. OUT_OF_RANGE), CONNECT, PROTOCOL
+     *                         or INTERRUPTED otherwise
+     */
+    public static NamedIntReply exchange(Endpoint server, NamedIntMessage request, Duration timeout, Transport transport)
+            throws ClientException, InterruptedException {
+        CompletableFuture<NamedIntReply> result = new CompletableFuture<>();
+        try (Connector connector = new Connector(transport)) {
+            Channel ch = connector.connect(server, timeout, new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel c) {
+                    c.pipeline().addLast(new ReadTimeoutHandler(timeout.toMillis(), TimeUnit.MILLISECONDS));
+                    c.pipeline().addLast(NamedIntDecoder.forClient());
+                    c.pipeline().addLast(NamedIntEncoder.INSTANCE);
+                    c.pipeline().addLast(new Handler(request, result, timeout));
+                }
+            });
+            try {
+                return result.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof ClientException ce) {
+                    throw ce;
+                }
+                throw new ClientException(ClientException.Kind.PROTOCOL, "unexpected failure: " + e.getCause(), e.getCause());
+            } finally {
+                ch.close().awaitUninterruptibly();
+            }
+        }
+    }
+
+    private static final class Handler extends SimpleChannelInboundHandler<NamedIntFrame> {
+        private final NamedIntMessage request;
+        private final CompletableFuture<NamedIntReply> result;
+        private final Duration timeout;
+
+        Handler(NamedIntMessage request, CompletableFuture<NamedIntReply> result, Duration timeout) {
+            this.request = request;
+            this.result = result;
+            this.timeout = timeout;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) throws Exception {
+            ctx.writeAndFlush(request).addListener(f -> {
+                if (!f.isSuccess()) {
+                    result.completeExceptionally(new ClientException(ClientException.Kind.INTERRUPTED,
+                            "could not send the request: " + f.cause().getMessage(), f.cause()));
+                }
+            });
+            super.channelActive(ctx);
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, NamedIntFrame msg) {
+            if (msg instanceof NamedIntReply reply) {
+                result.complete(reply);
+            } else if (msg instanceof NamedIntError error) {
+                result.completeExceptionally(new ClientException(ClientException.Kind.REMOTE,
+                        "the server refused: " + Console.safe(error.message()) + " [" + error.code() + ']'));
+            }
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            result.completeExceptionally(new ClientException(ClientException.Kind.INTERRUPTED,
+                    "the server closed the connection without answering"));
+            super.channelInactive(ctx);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof ReadTimeoutException) {
+                result.completeExceptionally(new ClientException(ClientException.Kind.INTERRUPTED,
+                        "no answer from the server within " + timeout.toSeconds() + " s"));
+            } else {
+                Throwable c = cause.getCause() != null && cause instanceof io.netty.handler.codec.DecoderException
+                        ? cause.getCause() : cause;
+                ClientException.Kind kind = cause instanceof io.netty.handler.codec.DecoderException
+                        ? ClientException.Kind.PROTOCOL : ClientException.Kind.INTERRUPTED;
+                result.completeExceptionally(new ClientException(kind,
+                        (kind == ClientException.Kind.PROTOCOL ? "protocol error: " : "connection failed: ")
+                                + (c.getMessage() != null ? c.getMessage() : c.toString()), cause));
+            }
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.netlab.client;
+
+import io.netlab.codec.DigestAlgorithm;
+
+import java.nio.file.Path;
+
+/**
+ * A verified transfer.
+ *
+ * @param destination where the file now is
+ * @param bytes       its size
+ * @param nanos       how long the transfer took, connection included
+ * @param digest      the algorithm it was checked with
+ * @param digestHex   the digest value, in hex (empty for {@link DigestAlgorithm#NONE})
+ */
+public record TransferResult(Path destination, long bytes, long nanos, DigestAlgorithm digest, String digestHex) {
+}

@@ -1,0 +1,52 @@
+package io.netlab.server;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.timeout.IdleStateEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Locale;
+
+/** The lab's example service: answers every line with the same line uppercased. */
+@Sharable
+final class EchoServerHandler extends SimpleChannelInboundHandler<String> {
+    static final EchoServerHandler INSTANCE = new EchoServerHandler();
+    private static final Logger logger = LoggerFactory.getLogger(EchoServerHandler.class);
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        logger.info("{} connected", ctx.channel().remoteAddress());
+        super.channelActive(ctx);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, String line) {
+        ctx.writeAndFlush(line.toUpperCase(Locale.ROOT) + "\n");
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            logger.info("{} sent a line over {} bytes: closing", ctx.channel().remoteAddress(),
+                    ServerInitializers.MAX_ECHO_LINE);
+            ctx.writeAndFlush("ERROR: line longer than " + ServerInitializers.MAX_ECHO_LINE + " bytes\n")
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        logger.debug("{} connection failed: {}", ctx.channel(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,149 @@
+package io.netlab.server;
+
+import io.netlab.codec.ErrorCode;
+import io.netlab.runtime.Console;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.regex.Pattern;
+
+/**
+ * The directory a file server serves, and the only gate between a requested path and the disk.
+ * <p>Policy: a request is a relative, '/'-separated path. It is refused when it is empty, absolute
+ * ({@code /x}, {@code C:/x}), holds a NUL or a backslash, an empty segment ({@code a//b}), a {@code ..} segment,
+ * or a segment over 255 bytes. The path is then resolved with every symbolic link followed, and refused unless
+ * the real path is still inside the root's real path: links that stay inside are served, links that lead out are
+ * access violations. Only regular files are opened: directories, FIFOs, sockets and devices are refused before
+ * any open (opening a FIFO would block). The last component is opened without following links, so it cannot be
+ * swapped for a link between the check and the open.
+ */
+public final class FileRoot {
+    private static final Pattern WINDOWS_ABSOLUTE = Pattern.compile("^[A-Za-z]:[/\\\\].*|^[A-Za-z]:$");
+    private static final int MAX_SEGMENT_BYTES = 255;
+
+    private final Path root;
+
+    /**
+     * @param dir the directory to serve
+     * @throws IOException when it does not exist or is not a directory
+     */
+    public FileRoot(Path dir) throws IOException {
+        Path real = dir.toRealPath();
+        if (!Files.isDirectory(real)) {
+            throw new NotDirectoryException(dir.toString());
+        }
+        this.root = real;
+    }
+
+    /** The real path of the served directory. */
+    public Path path() {
+        return root;
+    }
+
+    /** An open file and the size taken when it was opened. */
+    public record OpenFile(FileChannel channel, long size, Path path) {
+    }
+
+    /**
+     * Checks a requested path and opens the file it names.
+     *
+     * @throws FileAccessException with the code and message to send when the request is refused
+     */
+    public OpenFile open(String requested) throws FileAccessException {
+        Path relative = check(requested);
+        String shown = Console.safe(requested);
+        Path real;
+        try {
+            real = root.resolve(relative).toRealPath();
+        } catch (NoSuchFileException e) {
+            throw new FileAccessException(ErrorCode.NOT_FOUND, shown + ": no such file on the server");
+        } catch (AccessDeniedException e) {
+            throw new FileAccessException(ErrorCode.ACCESS_DENIED, shown + ": permission denied on the server");
+        } catch (FileSystemException e) {
+            // e.g. "Not a directory" when a middle segment is a file, or a symlink loop
+            throw new FileAccessException(ErrorCode.NOT_FOUND, shown + ": " + reason(e));
+        } catch (IOException e) {
+            throw new FileAccessException(ErrorCode.IO_ERROR, shown + ": " + e.getMessage());
+        }
+        if (!real.startsWith(root)) {
+            throw new FileAccessException(ErrorCode.ACCESS_DENIED,
+                    shown + ": a symbolic link leads outside the served directory");
+        }
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(real, BasicFileAttributes.class);
+        } catch (IOException e) {
+            throw new FileAccessException(ErrorCode.IO_ERROR, shown + ": " + e.getMessage());
+        }
+        if (attrs.isDirectory()) {
+            throw new FileAccessException(ErrorCode.NOT_A_FILE, shown + ": is a directory (expected: a regular file)");
+        }
+        if (!attrs.isRegularFile()) {
+            throw new FileAccessException(ErrorCode.NOT_A_FILE,
+                    shown + ": is not a regular file (a FIFO, socket or device; expected: a regular file)");
+        }
+        try {
+            FileChannel ch = FileChannel.open(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            try {
+                return new OpenFile(ch, ch.size(), real);
+            } catch (IOException e) {
+                ch.close();
+                throw e;
+            }
+        } catch (AccessDeniedException e) {
+            throw new FileAccessException(ErrorCode.ACCESS_DENIED, shown + ": permission denied on the server");
+        } catch (IOException e) {
+            throw new FileAccessException(ErrorCode.IO_ERROR, shown + ": " + reason(e));
+        }
+    }
+
+    private static String reason(IOException e) {
+        return e instanceof FileSystemException f && f.getReason() != null ? f.getReason().toLowerCase() : e.toString();
+    }
+
+    /** Checks the syntax of a requested path; returns it as a relative path. */
+    static Path check(String requested) throws FileAccessException {
+        String shown = Console.safe(requested);
+        if (requested.isEmpty()) {
+            throw new FileAccessException(ErrorCode.BAD_REQUEST, "path: empty (expected: a file under the served directory)");
+        }
+        if (requested.indexOf('\0') >= 0) {
+            throw new FileAccessException(ErrorCode.BAD_REQUEST, "path: " + shown + " contains a NUL character");
+        }
+        if (requested.startsWith("/") || WINDOWS_ABSOLUTE.matcher(requested).matches()) {
+            throw new FileAccessException(ErrorCode.ACCESS_DENIED,
+                    "path: " + shown + " is absolute (expected: a path relative to the served directory)");
+        }
+        if (requested.indexOf('\\') >= 0) {
+            throw new FileAccessException(ErrorCode.BAD_REQUEST,
+                    "path: " + shown + " contains a backslash (expected: '/' as the separator)");
+        }
+        String[] segments = requested.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            String s = segments[i];
+            if (s.equals("..")) {
+                throw new FileAccessException(ErrorCode.ACCESS_DENIED,
+                        "path: " + shown + " contains '..' (expected: a path inside the served directory)");
+            }
+            if (s.isEmpty() && i < segments.length - 1) {
+                throw new FileAccessException(ErrorCode.BAD_REQUEST, "path: " + shown + " contains an empty segment");
+            }
+            if (s.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
+                throw new FileAccessException(ErrorCode.BAD_REQUEST,
+                        "path: a segment is " + s.getBytes(StandardCharsets.UTF_8).length + " bytes long (expected: <= "
+                                + MAX_SEGMENT_BYTES + ')');
+            }
+        }
+        return Path.of("", segments);
+    }
+}

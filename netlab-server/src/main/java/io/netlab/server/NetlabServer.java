@@ -1,0 +1,239 @@
+package io.netlab.server;
+
+import io.netlab.codec.file.FileConstants;
+import io.netlab.runtime.NetlabVersion;
+import io.netlab.runtime.Transport;
+import io.netty.channel.socket.SocketChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
+
+/**
+ * The netlab server command line: {@code PORT [--root DIR]} serves files, {@code sum PORT} adds two numbers,
+ * {@code echo PORT} uppercases lines. Every server runs until SIGINT/SIGTERM and then shuts down gracefully;
+ * the sum server also stops when a client sends an out-of-range number.
+ */
+@Command(name = "netlab-server", mixinStandardHelpOptions = true, versionProvider = NetlabVersion.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Serves the files under a directory (the lab's exercise 3).",
+            "Subcommands run the other lab servers: 'sum' (adding two numbers) and 'echo' (uppercase lines)."},
+        subcommands = {NetlabServer.Sum.class, NetlabServer.Echo.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped normally (signal, or an out-of-range number for 'sum')", "1:failed to start",
+            "2:bad command line"})
+public final class NetlabServer implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PORT", description = "TCP port to listen on (0: any free port)")
+    Integer port;
+
+    @Option(names = "--root", paramLabel = "DIR", description = "directory to serve; nothing outside it is ever read (default: the working directory)")
+    Path root = Path.of(".");
+
+    @Option(names = "--max-block-size", paramLabel = "BYTES",
+            description = "largest block size a client may ask for (default: ${DEFAULT-VALUE})")
+    int maxBlockSize = FileConstants.MAX_BLOCK_SIZE;
+
+    @Mixin
+    Common common;
+
+    /** Options every server takes. */
+    static final class Common {
+        @Option(names = "--bind", paramLabel = "ADDRESS", description = "local address to listen on (default: every interface)")
+        String bind;
+
+        @Option(names = "--transport", paramLabel = "auto|epoll|nio", converter = TransportConverter.class,
+                description = "I/O transport (default: auto, epoll where available)")
+        Transport transport = Transport.AUTO;
+
+        @Option(names = "--threads", paramLabel = "N", description = "event loop threads (default: 0, twice the cores)")
+        int threads;
+
+        @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "close connections idle this long (default: ${DEFAULT-VALUE})")
+        int idleTimeout = 60;
+
+        @Option(names = "--request-timeout", paramLabel = "SECONDS", description = "time a client has to send its request (default: ${DEFAULT-VALUE})")
+        int requestTimeout = 10;
+
+        @Option(names = "--grace", paramLabel = "SECONDS", description = "on shutdown, time given to transfers in progress (default: ${DEFAULT-VALUE})")
+        int grace = 10;
+
+        @Option(names = "--wire-log", description = "log every byte sent and received (very verbose)")
+        boolean wireLog;
+
+        @Option(names = {"-v", "--verbose"}, description = "debug logging")
+        boolean verbose;
+
+        ServerConfig config(CommandSpec spec, int port) {
+            InetAddress address = null;
+            if (bind != null) {
+                try {
+                    address = InetAddress.getByName(bind);
+                } catch (UnknownHostException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--bind: unknown address: " + bind);
+                }
+            }
+            if (port < 0 || port > 65535) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "PORT: " + port + " (expected: 0..65535)");
+            }
+            return new ServerConfig(address, port, transport, threads, Duration.ofSeconds(idleTimeout),
+                    Duration.ofSeconds(requestTimeout), Duration.ofSeconds(grace), wireLog);
+        }
+    }
+
+    /** Parses {@code auto|epoll|nio}. */
+    static final class TransportConverter implements CommandLine.ITypeConverter<Transport> {
+        @Override
+        public Transport convert(String value) {
+            try {
+                return Transport.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' (expected: auto, epoll or nio)");
+            }
+        }
+    }
+
+    @Override
+    public Integer call() {
+        if (port == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'PORT'");
+        }
+        if (maxBlockSize < 1 || maxBlockSize > FileConstants.MAX_BLOCK_SIZE) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--max-block-size: " + maxBlockSize + " (expected: 1.." + FileConstants.MAX_BLOCK_SIZE + ')');
+        }
+        FileRoot fileRoot;
+        try {
+            fileRoot = new FileRoot(root);
+        } catch (IOException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--root: " + root + " is not a readable directory (" + e.getMessage() + ')');
+        }
+        ServerConfig config = common.config(spec, port);
+        return serve("file", config, ServerInitializers.file(fileRoot, maxBlockSize, config),
+                "root " + fileRoot.path());
+    }
+
+    /** {@code sum PORT}: the lab's "adding two numbers" server. */
+    @Command(name = "sum", mixinStandardHelpOptions = true, versionProvider = NetlabVersion.class, sortOptions = false,
+            description = {"Adds two numbers (the lab's exercise 2): each client sends a name and a number 1..100;",
+                "the server prints both names, both numbers and the sum, and replies with its name, number and the sum.",
+                "An out-of-range number makes it reply with an error and exit (0), unless --keep-running."})
+    static final class Sum implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "PORT", description = "TCP port to listen on (0: any free port)")
+        int port;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "the server's name (default: ${DEFAULT-VALUE})")
+        String name = "Server of netlab";
+
+        @Option(names = "--number", paramLabel = "K", description = "the server's number, 1..100 (default: random)")
+        Integer number;
+
+        @Option(names = "--keep-running", description = "refuse out-of-range numbers instead of shutting down")
+        boolean keepRunning;
+
+        @Mixin
+        Common common;
+
+        @Override
+        public Integer call() {
+            if (number != null && (number < SumService.LAB_MIN || number > SumService.LAB_MAX)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--number: " + number + " (expected: 1..100)");
+            }
+            int n = number != null ? number : ThreadLocalRandom.current().nextInt(SumService.LAB_MIN, SumService.LAB_MAX + 1);
+            SumService service = new SumService(name, n, SumService.LAB_MIN, SumService.LAB_MAX, keepRunning, System.out);
+            return serve("sum", common.config(spec, port), ServerInitializers.sum(service),
+                    "name \"" + name + "\", number " + n + (keepRunning ? ", keeps running on out-of-range numbers" : ""));
+        }
+    }
+
+    /** {@code echo PORT}: the lab's example service. */
+    @Command(name = "echo", mixinStandardHelpOptions = true, versionProvider = NetlabVersion.class, sortOptions = false,
+            description = "Answers every line with the same line in upper case (the lab's exercise 1, TCPServer.py).")
+    static final class Echo implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "PORT", description = "TCP port to listen on (0: any free port)")
+        int port;
+
+        @Mixin
+        Common common;
+
+        @Override
+        public Integer call() {
+            return serve("echo", common.config(spec, port), ServerInitializers.echo(), "UTF-8 lines up to "
+                    + ServerInitializers.MAX_ECHO_LINE + " bytes");
+        }
+    }
+
+    private static int serve(String what, ServerConfig config, BiConsumer<SocketChannel, RunningServer> protocol,
+                             String details) {
+        Logger logger = LoggerFactory.getLogger(NetlabServer.class);
+        RunningServer server;
+        try {
+            config.transport().resolve();
+            server = RunningServer.start(config, protocol);
+        } catch (Exception e) {
+            String where = (config.bindAddress() == null ? "*" : config.bindAddress().getHostAddress()) + ':' + config.port();
+            System.err.println("netlab-server: cannot listen on " + where + ": " + e.getMessage());
+            return 1;
+        }
+        logger.info("netlab {} server listening on {} ({}, transport {})", what,
+                server.localAddress().getAddress().getHostAddress() + ':' + server.localAddress().getPort(), details,
+                server.transportName());
+        Thread hook = new Thread(() -> {
+            if (!server.isStopping()) {
+                logger.info("signal received: shutting down");
+            }
+            server.close();
+        }, "netlab-signal");
+        Runtime.getRuntime().addShutdownHook(hook);
+        server.terminationFuture().join();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook itself brought us here
+        }
+        logger.info("netlab {} server stopped", what);
+        return 0;
+    }
+
+    /** Runs the server command line and exits with its code. */
+    public static void main(String[] args) {
+        for (String a : args) {
+            if (a.equals("-v") || a.equals("--verbose")) {
+                System.setProperty("netlab.log.level", "DEBUG");
+            }
+            if (a.equals("--wire-log")) {
+                System.setProperty("netlab.netty.log.level", "INFO");
+            }
+        }
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line (also used by tests). */
+    public static CommandLine commandLine() {
+        return new CommandLine(new NetlabServer()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+}

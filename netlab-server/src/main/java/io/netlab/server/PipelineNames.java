@@ -1,0 +1,37 @@
+package io.netlab.server;
+
+/**
+ * Names of the handlers in the server pipelines, in pipeline order:
+ * <pre>
+ * file: [wire-log] idle -> frame-decoder -> frame-encoder -> chunked-writer -> file-handler
+ * sum:  [wire-log] idle -> frame-decoder -> frame-encoder -> sum-handler
+ * echo: [wire-log] idle -> line-decoder -> string-decoder -> string-encoder -> echo-handler
+ * </pre>
+ */
+public final class PipelineNames {
+    /** Netty's LoggingHandler, only with --wire-log. */
+    public static final String WIRE_LOG = "wire-log";
+    /** IdleStateHandler closing connections that make no progress. */
+    public static final String IDLE = "idle";
+    /** The netlab frame decoder of the protocol. */
+    public static final String FRAME_DECODER = "frame-decoder";
+    /** The netlab frame encoder of the protocol. */
+    public static final String FRAME_ENCODER = "frame-encoder";
+    /** ChunkedWriteHandler pulling file frames while the channel is writable. */
+    public static final String CHUNKED_WRITER = "chunked-writer";
+    /** The file server's request handler. */
+    public static final String FILE_HANDLER = "file-handler";
+    /** The sum server's handler. */
+    public static final String SUM_HANDLER = "sum-handler";
+    /** LineBasedFrameDecoder of the echo service. */
+    public static final String LINE_DECODER = "line-decoder";
+    /** UTF-8 StringDecoder of the echo service. */
+    public static final String STRING_DECODER = "string-decoder";
+    /** UTF-8 StringEncoder of the echo service. */
+    public static final String STRING_ENCODER = "string-encoder";
+    /** The echo service's handler. */
+    public static final String ECHO_HANDLER = "echo-handler";
+
+    private PipelineNames() {
+    }
+}

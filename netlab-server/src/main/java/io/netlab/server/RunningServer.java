@@ -1,0 +1,167 @@
+package io.netlab.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.logging.LogLevel;
+import io.netty.handler.logging.LoggingHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * A bound netlab server: its event loops, listening channel and open connections, and the graceful shutdown
+ * that stops accepting, lets connections in progress finish within a grace period, then closes the rest.
+ */
+public final class RunningServer implements AutoCloseable {
+    private static final Logger logger = LoggerFactory.getLogger(RunningServer.class);
+
+    /** Write buffer water marks: a sender stops at 1 MiB queued and resumes under 256 KiB. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+
+    private final EventLoopGroup group;
+    private volatile Channel serverChannel;
+    private final ChannelGroup connections;
+    private final ServerConfig config;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+
+    private RunningServer(EventLoopGroup group, ChannelGroup connections, ServerConfig config) {
+        this.group = group;
+        this.connections = connections;
+        this.config = config;
+    }
+
+    /**
+     * Binds a server whose connections get the pipeline {@code protocol} sets up after the common handlers
+     * (wire log, idle timeout).
+     *
+     * @param protocol adds the protocol's handlers; receives the server so that a handler may shut it down
+     * @throws InterruptedException when interrupted while binding
+     * @throws java.io.IOException  (sneakily, from bind) when the address is in use or not available
+     */
+    public static RunningServer start(ServerConfig config, java.util.function.BiConsumer<SocketChannel, RunningServer> protocol)
+            throws InterruptedException {
+        EventLoopGroup group = config.transport().newGroup(config.threads());
+        ChannelGroup connections = new DefaultChannelGroup("netlab-connections", GlobalEventExecutor.INSTANCE);
+        RunningServer server = new RunningServer(group, connections, config);
+        LoggingHandler wireLog = config.wireLog() ? new LoggingHandler(LogLevel.INFO) : null;
+        ChannelHandler initializer = new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                connections.add(ch);
+                if (wireLog != null) {
+                    ch.pipeline().addLast(PipelineNames.WIRE_LOG, wireLog);
+                }
+                long idle = config.idleTimeout().toMillis();
+                ch.pipeline().addLast(PipelineNames.IDLE,
+                        new IdleStateHandler(true, 0, 0, idle, TimeUnit.MILLISECONDS));
+                protocol.accept(ch, server);
+            }
+        };
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(config.transport().serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(initializer);
+        InetSocketAddress address = config.bindAddress() == null
+                ? new InetSocketAddress(config.port()) : new InetSocketAddress(config.bindAddress(), config.port());
+        ChannelFuture bind = b.bind(address).await();
+        if (!bind.isSuccess()) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            sneakyThrow(bind.cause());
+        }
+        server.serverChannel = bind.channel();
+        return server;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> void sneakyThrow(Throwable t) throws E {
+        throw (E) t;
+    }
+
+    /** The address actually bound (with the real port when 0 was asked for). */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** The transport in use, after {@code auto} was resolved. */
+    public String transportName() {
+        return config.transport().resolve().toString();
+    }
+
+    /** Connections open right now. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /** Completes when the server has fully stopped. */
+    public CompletableFuture<Void> terminationFuture() {
+        return terminated;
+    }
+
+    /** Whether a shutdown has begun. */
+    public boolean isStopping() {
+        return stopping.get();
+    }
+
+    /**
+     * Starts a graceful shutdown on another thread and returns at once; safe to call from an event loop.
+     */
+    public void shutdownAsync() {
+        Thread t = new Thread(this::close, "netlab-shutdown");
+        t.setDaemon(false);
+        t.start();
+    }
+
+    /**
+     * Stops accepting, waits up to the grace period for open connections to finish, closes the rest and stops
+     * the event loops. Idempotent; blocks until everything has stopped.
+     */
+    @Override
+    public void close() {
+        if (!stopping.compareAndSet(false, true)) {
+            terminated.join();
+            return;
+        }
+        try {
+            serverChannel.close().awaitUninterruptibly();
+            Duration grace = config.shutdownGrace();
+            if (!connections.isEmpty()) {
+                logger.info("shutting down: waiting up to {} s for {} connection(s) to finish",
+                        grace.toSeconds(), connections.size());
+                if (!connections.newCloseFuture().awaitUninterruptibly(grace.toMillis())) {
+                    logger.info("closing {} connection(s) still open after the grace period", connections.size());
+                }
+            }
+            connections.close().awaitUninterruptibly(5000);
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10_000);
+        } finally {
+            terminated.complete(null);
+        }
+    }
+
+    /** Runs {@code action} for each open connection (used to tell clients the server is going away). */
+    void forEachConnection(Consumer<Channel> action) {
+        connections.forEach(action);
+    }
+}
