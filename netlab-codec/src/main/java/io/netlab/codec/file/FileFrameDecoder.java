@@ -125,11 +125,11 @@ public final class FileFrameDecoder extends NetlabFrameDecoder {
                 break;
             case TYPE_FILE_REQUEST: {
                 NetlabFrames.require(body, REQUEST_FIXED_LENGTH - 2, "request fields");
-                long blockSize = body.readUnsignedInt();
+                int blockSize = body.readInt();     // uint32 on the wire; the server range-checks it
                 long offset = body.readLong();
                 DigestAlgorithm digest = digest(body.readUnsignedByte());
                 String path = NetlabFrames.readString(body, "path", MAX_PATH_LENGTH);
-                out.add(new FileRequest(path, (int) Math.min(blockSize, Integer.MAX_VALUE), offset, digest));
+                out.add(new FileRequest(path, blockSize, offset, digest));
                 break;
             }
             case TYPE_FILE_HEADER: {

@@ -9,7 +9,8 @@ import java.util.Objects;
  * offset are acceptable and answers with a {@link FileError} otherwise.
  *
  * @param path      the path relative to the server's root, '/'-separated, at most 4096 bytes of UTF-8
- * @param blockSize the largest payload per {@link FileChunk} the client wants
+ * @param blockSize the largest payload per {@link FileChunk} the client wants; a uint32 on the wire, so values
+ *                  of 2^31 and more appear negative here (print them with {@link Integer#toUnsignedString(int)})
  * @param offset    the first byte wanted; reserved for resume: version 1 servers accept 0 only
  * @param digest    the digest the server should compute over the bytes it sends
  */

@@ -1,0 +1,220 @@
+package io.netlab.server;
+
+import io.netlab.codec.ErrorCode;
+import io.netlab.codec.NetlabFrames;
+import io.netlab.codec.file.FileConstants;
+import io.netlab.runtime.Transport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The servers over real sockets, driven by a raw client that sends what a real client never would. */
+class ServerProtocolTest {
+    @TempDir
+    Path root;
+    RunningServer server;
+
+    private static ServerConfig config(Transport transport) throws Exception {
+        return new ServerConfig(InetAddress.getByName("127.0.0.1"), 0, transport, 2, Duration.ofSeconds(5),
+                Duration.ofMillis(500), Duration.ofSeconds(1), false);
+    }
+
+    private RunningServer fileServer(Transport transport) throws Exception {
+        Files.writeString(root.resolve("hello.txt"), "hello, world\n");
+        ServerConfig c = config(transport);
+        server = RunningServer.start(c, ServerInitializers.file(new FileRoot(root), FileConstants.MAX_BLOCK_SIZE, c));
+        return server;
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"NIO", "EPOLL"})
+    void servesAFileAsHeaderDataEnd(Transport transport) throws Exception {
+        fileServer(transport);
+        assertThat(server.transportName()).isEqualTo(transport.toString());
+        try (RawClient c = new RawClient(server.localAddress())) {
+            c.send(RawClient.fileRequest("hello.txt", 4, 0, 1));
+            assertThat(c.readFrame().type()).isEqualTo(NetlabFrames.TYPE_FILE_HEADER);
+            ByteArrayOutputStream data = new ByteArrayOutputStream();
+            RawClient.Frame f;
+            while ((f = c.readFrame()).type() == NetlabFrames.TYPE_FILE_DATA) {
+                assertThat(f.body().length).isBetween(1, 4);
+                data.write(f.body());
+            }
+            assertThat(f.type()).isEqualTo(NetlabFrames.TYPE_FILE_END);
+            assertThat(data.toString(StandardCharsets.UTF_8)).isEqualTo("hello, world\n");
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void httpRequestGetsAnErrorFrameAndOthersAreStillServed() throws Exception {
+        fileServer(Transport.AUTO);
+        try (RawClient http = new RawClient(server.localAddress());
+             RawClient good = new RawClient(server.localAddress())) {
+            http.send("GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            RawClient.Frame f = http.readFrame();
+            assertThat(f.type()).isEqualTo(NetlabFrames.TYPE_ERROR);
+            assertThat(f.errorCode()).isEqualTo(ErrorCode.ILLEGAL_OPERATION.code());
+            assertThat(f.errorMessage()).contains("not a netlab peer, this looks like HTTP");
+            assertThat(http.closedByServer()).isTrue();
+
+            good.send(RawClient.fileRequest("hello.txt", 1024, 0, 0));
+            assertThat(good.readFrame().type()).isEqualTo(NetlabFrames.TYPE_FILE_HEADER);
+        }
+    }
+
+    @Test
+    void hugeLengthUnknownTypeAndWrongVersionGetSpecificErrors() throws Exception {
+        fileServer(Transport.AUTO);
+        byte[][] bad = {
+            {'N', 'L', 1, 0x10, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff},
+            {'N', 'L', 1, 0x55, 0, 0, 0, 0},
+            {'N', 'L', 2, 0x10, 0, 0, 0, 0},
+            {0x16, 0x03, 0x01, 0x00, (byte) 0xa5, 0x01, 0x00, 0x00},
+        };
+        String[] expected = {"FILE_REQUEST (0x10) length: 4294967295 (expected: <= 4111)",
+            "type: unknown (0x55) (expected: FILE_REQUEST (0x10))", "version: 2 (expected: 1)",
+            "this looks like a TLS handshake"};
+        int[] codes = {ErrorCode.ILLEGAL_OPERATION.code(), ErrorCode.ILLEGAL_OPERATION.code(),
+            ErrorCode.UNSUPPORTED.code(), ErrorCode.ILLEGAL_OPERATION.code()};
+        for (int i = 0; i < bad.length; i++) {
+            try (RawClient c = new RawClient(server.localAddress())) {
+                c.send(bad[i]);
+                RawClient.Frame f = c.readFrame();
+                assertThat(f.type()).isEqualTo(NetlabFrames.TYPE_ERROR);
+                assertThat(f.errorMessage()).contains(expected[i]);
+                assertThat(f.errorCode()).isEqualTo(codes[i]);
+                assertThat(c.closedByServer()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void badBlockSizeAndResumeOffsetAreRefused() throws Exception {
+        fileServer(Transport.AUTO);
+        try (RawClient c = new RawClient(server.localAddress())) {
+            c.send(RawClient.fileRequest("hello.txt", 0, 0, 1));
+            RawClient.Frame f = c.readFrame();
+            assertThat(f.errorCode()).isEqualTo(ErrorCode.BAD_REQUEST.code());
+            assertThat(f.errorMessage()).isEqualTo("blockSize: 0 (expected: 1..16777216)");
+        }
+        try (RawClient c = new RawClient(server.localAddress())) {
+            c.send(RawClient.fileRequest("hello.txt", -1, 0, 1));
+            assertThat(c.readFrame().errorMessage()).isEqualTo("blockSize: 4294967295 (expected: 1..16777216)");
+        }
+        try (RawClient c = new RawClient(server.localAddress())) {
+            c.send(RawClient.fileRequest("hello.txt", 1024, 5, 1));
+            RawClient.Frame f = c.readFrame();
+            assertThat(f.errorCode()).isEqualTo(ErrorCode.UNSUPPORTED.code());
+            assertThat(f.errorMessage()).startsWith("offset: 5 (expected: 0");
+        }
+    }
+
+    @Test
+    void aClientThatSendsNothingIsToldAndCutOff() throws Exception {
+        fileServer(Transport.AUTO);
+        try (RawClient c = new RawClient(server.localAddress())) {
+            c.send(new byte[] {'N', 'L', 1});   // a partial header, then silence
+            long start = System.nanoTime();
+            RawClient.Frame f = c.readFrame();
+            assertThat(f.errorCode()).isEqualTo(ErrorCode.TIMEOUT.code());
+            assertThat(f.errorMessage()).startsWith("no complete request within 0.5 s");
+            assertThat(c.closedByServer()).isTrue();
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5000);
+        }
+    }
+
+    @Test
+    void aTruncatedRequestFollowedByACloseLeavesTheServerServing() throws Exception {
+        fileServer(Transport.AUTO);
+        byte[] req = RawClient.fileRequest("hello.txt", 1024, 0, 1);
+        try (RawClient c = new RawClient(server.localAddress())) {
+            c.send(java.util.Arrays.copyOf(req, req.length - 3));
+        }
+        try (RawClient c = new RawClient(server.localAddress())) {
+            c.send(req);
+            assertThat(c.readFrame().type()).isEqualTo(NetlabFrames.TYPE_FILE_HEADER);
+        }
+    }
+
+    @Test
+    void sumServerRepliesAndShutsDownOnOutOfRange() throws Exception {
+        ByteArrayOutputStream shown = new ByteArrayOutputStream();
+        SumService service = new SumService("Server of Test", 17, 1, 100, false,
+                new PrintStream(shown, true, StandardCharsets.UTF_8));
+        server = RunningServer.start(config(Transport.AUTO), ServerInitializers.sum(service));
+        try (RawClient c = new RawClient(server.localAddress())) {
+            c.send(RawClient.sumRequest("Ana", 25));
+            RawClient.Frame f = c.readFrame();
+            assertThat(f.type()).isEqualTo(NetlabFrames.TYPE_SUM_REPLY);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(f.body());
+            byte[] name = new byte[b.getShort()];
+            b.get(name);
+            assertThat(new String(name, StandardCharsets.UTF_8)).isEqualTo("Server of Test");
+            assertThat(b.getInt()).isEqualTo(17);
+            assertThat(b.getLong()).isEqualTo(42L);
+        }
+        assertThat(shown.toString(StandardCharsets.UTF_8))
+                .contains("Client name: Ana | Server name: Server of Test")
+                .contains("Client number: 25 | Server number: 17 | Sum: 42");
+        try (RawClient c = new RawClient(server.localAddress())) {
+            c.send(RawClient.sumRequest("Eve", 0));
+            RawClient.Frame f = c.readFrame();
+            assertThat(f.type()).isEqualTo(NetlabFrames.TYPE_ERROR);
+            assertThat(f.errorCode()).isEqualTo(ErrorCode.OUT_OF_RANGE.code());
+            assertThat(f.errorMessage()).isEqualTo("number: 0 (expected: 1..100); the server is shutting down");
+        }
+        server.terminationFuture().get(10, TimeUnit.SECONDS);
+        assertThat(server.isStopping()).isTrue();
+    }
+
+    @Test
+    void echoServerUppercasesLinesAndRefusesOverlongOnes() throws Exception {
+        server = RunningServer.start(config(Transport.AUTO), ServerInitializers.echo());
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.localAddress().getPort())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("hello world\r\nsecond ß line\n".getBytes(StandardCharsets.UTF_8));
+            java.io.BufferedReader r = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(r.readLine()).isEqualTo("HELLO WORLD");
+            assertThat(r.readLine()).isEqualTo("SECOND SS LINE");
+            s.getOutputStream().write(("x".repeat(9000) + "\n").getBytes(StandardCharsets.UTF_8));
+            assertThat(r.readLine()).isEqualTo("ERROR: line longer than 8192 bytes");
+            assertThat(r.readLine()).isNull();
+        }
+    }
+
+    @Test
+    void shutdownWaitsForConnectionsThenClosesThem() throws Exception {
+        fileServer(Transport.AUTO);
+        RawClient idle = new RawClient(server.localAddress());
+        idle.send(new byte[] {'N'});
+        long start = System.nanoTime();
+        server.close();
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(idle.closedByServer()).isTrue();
+        assertThat(ms).isLessThan(8000);
+        assertThat(server.terminationFuture()).isDone();
+        idle.close();
+    }
+}
