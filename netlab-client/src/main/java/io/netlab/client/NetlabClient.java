@@ -7,6 +7,7 @@ import io.netlab.codec.namevalue.NamedIntMessage;
 import io.netlab.codec.namevalue.NamedIntReply;
 import io.netlab.runtime.Console;
 import io.netlab.runtime.NetlabVersion;
+import io.netlab.runtime.ShortUsageErrors;
 import io.netlab.runtime.Transport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -93,11 +94,14 @@ public final class NetlabClient implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (target == null || local == null) {
+        if (target == null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "Missing required parameter" + (target == null ? "s: 'SERVER:PORT:REMOTE_PATH', 'LOCAL_PATH'" : ": 'LOCAL_PATH'"));
+                    "missing SERVER:PORT:REMOTE_PATH and LOCAL_PATH (or a command: sum, echo)");
         }
         Endpoint endpoint = endpoint(spec, target, true);
+        if (local == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "missing LOCAL_PATH");
+        }
         if (blockSize < 1 || blockSize > FileConstants.MAX_BLOCK_SIZE) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--block-size: " + blockSize + " (expected: 1.." + FileConstants.MAX_BLOCK_SIZE + ')');
@@ -316,6 +320,6 @@ public final class NetlabClient implements Callable<Integer> {
 
     /** The configured command line (also used by tests). */
     public static CommandLine commandLine() {
-        return new CommandLine(new NetlabClient());
+        return new CommandLine(new NetlabClient()).setParameterExceptionHandler(new ShortUsageErrors("netlab-client"));
     }
 }

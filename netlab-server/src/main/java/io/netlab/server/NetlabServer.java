@@ -113,7 +113,7 @@ public final class NetlabServer implements Callable<Integer> {
     @Override
     public Integer call() {
         if (port == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'PORT'");
+            throw new CommandLine.ParameterException(spec.commandLine(), "missing PORT (or a command: sum, echo)");
         }
         if (maxBlockSize < 1 || maxBlockSize > FileConstants.MAX_BLOCK_SIZE) {
             throw new CommandLine.ParameterException(spec.commandLine(),
@@ -234,6 +234,7 @@ public final class NetlabServer implements Callable<Integer> {
 
     /** The configured command line (also used by tests). */
     public static CommandLine commandLine() {
-        return new CommandLine(new NetlabServer()).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(new NetlabServer()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setParameterExceptionHandler(new io.netlab.runtime.ShortUsageErrors("netlab-server"));
     }
 }

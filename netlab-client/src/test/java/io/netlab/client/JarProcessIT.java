@@ -1,0 +1,190 @@
+package io.netlab.client;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The built jars, run as separate processes exactly as a user runs them. */
+class JarProcessIT {
+    private static final Path SERVER_JAR = Path.of(System.getProperty("netlab.server.jar", "../netlab-server/target/netlab-server.jar"));
+    private static final Path CLIENT_JAR = Path.of(System.getProperty("netlab.client.jar", "target/netlab-client.jar"));
+    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+
+    @TempDir
+    Path tmp;
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void killLeftovers() throws Exception {
+        for (Process p : started) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A running server process and everything it printed so far. */
+    private final class Server {
+        final Process process;
+        final StringBuffer output = new StringBuffer();
+        final int port;
+        final Thread reader;
+
+        Server(String... args) throws Exception {
+            List<String> cmd = new ArrayList<>(List.of(java(), "-jar", SERVER_JAR.toString()));
+            cmd.addAll(List.of(args));
+            cmd.addAll(List.of("--bind", "127.0.0.1"));
+            process = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectErrorStream(true).start();
+            started.add(process);
+            reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        output.append(line).append('\n');
+                    }
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            Matcher m = LISTENING.matcher("");
+            while (!(m = LISTENING.matcher(output)).find()) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    throw new AssertionError("server did not start: " + output);
+                }
+                Thread.onSpinWait();
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+            port = Integer.parseInt(m.group(1));
+        }
+
+        /** Waits for the process to exit and for its output to be read to the end. */
+        boolean awaitExit() throws InterruptedException {
+            boolean exited = process.waitFor(20, TimeUnit.SECONDS);
+            reader.join(5000);
+            return exited;
+        }
+    }
+
+    private record Result(int exit, String out, String err) {
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private Result client(String stdin, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-jar", CLIENT_JAR.toString()));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(tmp, "out", ".txt");
+        Path err = Files.createTempFile(tmp, "err", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        started.add(p);
+        if (stdin != null) {
+            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        p.getOutputStream().close();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("client finished").isTrue();
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    @Test
+    void fileServerAndClientDoTheLabsExerciseThree() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("served"));
+        byte[] data = new byte[3 * 1024 * 1024 + 17];
+        new Random(3).nextBytes(data);
+        Files.write(root.resolve("data.bin"), data);
+        Server server = new Server("0", "--root", root.toString());
+
+        Result ok = client(null, "127.0.0.1:" + server.port + ":data.bin", "copy.bin");
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.out()).startsWith("fetched data.bin: 3.0 MiB (3145745 bytes) in ").contains("crc32c", "verified -> copy.bin");
+        assertThat(tmp.resolve("copy.bin")).hasBinaryContent(data);
+
+        Result again = client(null, "127.0.0.1:" + server.port + ":data.bin", "copy.bin");
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err().strip()).isEqualTo("netlab-client: destination exists: copy.bin (use --force to replace it)");
+
+        Result missing = client(null, "127.0.0.1:" + server.port + ":nope.bin", "nope.bin");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err().strip()).isEqualTo("netlab-client: nope.bin: no such file on the server [NOT_FOUND]"
+                + " (fetching nope.bin from 127.0.0.1:" + server.port + ')');
+        assertThat(missing.err()).doesNotContain("Exception");
+        assertThat(tmp.resolve("nope.bin")).doesNotExist();
+
+        Result sha = client(null, "--digest", "sha256", "--block-size", "1048576", "--force",
+                "127.0.0.1:" + server.port + ":data.bin", "copy.bin");
+        assertThat(sha.exit()).as(sha.err()).isZero();
+        assertThat(sha.out()).contains("sha256 ");
+        assertThat(tmp.resolve("copy.bin")).hasBinaryContent(data);
+
+        server.process.toHandle().destroy();   // SIGTERM, without closing our end of its output as Process.destroy() does
+        assertThat(server.awaitExit()).isTrue();
+        assertThat(server.output.toString()).contains("signal received: shutting down", "fetching data.bin");
+    }
+
+    @Test
+    void sumServerAndClientDoTheLabsExerciseTwo() throws Exception {
+        Server server = new Server("sum", "0", "--number", "17", "--name", "Server of Test");
+        Result typed = client("Alice\nforty-two\n42\n", "sum", "127.0.0.1:" + server.port);
+        assertThat(typed.exit()).as(typed.err()).isZero();
+        assertThat(typed.out()).contains("'forty-two' is not a whole number; try again.", "Client name:   Alice",
+                "Server name:   Server of Test", "Client number: 42", "Server number: 17",
+                "Sum:           59 (checked: 42 + 17 = 59)");
+
+        Result given = client(null, "sum", "127.0.0.1:" + server.port, "--name", "Bob", "--number", "1");
+        assertThat(given.exit()).isZero();
+        assertThat(given.out()).contains("Sum:           18");
+        assertThat(server.output.toString()).contains("Client name: Alice | Server name: Server of Test",
+                "Client number: 42 | Server number: 17 | Sum: 59");
+
+        Result shutdown = client(null, "sum", "127.0.0.1:" + server.port, "--name", "Eve", "--number", "101");
+        assertThat(shutdown.exit()).isEqualTo(1);
+        assertThat(shutdown.err()).contains("warning: 101 is outside 1..100",
+                "netlab-client: the server refused: number: 101 (expected: 1..100); the server is shutting down [OUT_OF_RANGE]");
+        assertThat(server.awaitExit()).as("the server exits by itself").isTrue();
+        assertThat(server.process.exitValue()).isZero();
+    }
+
+    @Test
+    void echoServerAndClientDoTheLabsExerciseOne() throws Exception {
+        Server server = new Server("echo", "0");
+        Result one = client(null, "echo", "127.0.0.1:" + server.port, "hello", "world");
+        assertThat(one.exit()).isZero();
+        assertThat(one.out()).isEqualTo("HELLO WORLD\n");
+        Result typed = client("first line\nsecond\n", "echo", "127.0.0.1:" + server.port);
+        assertThat(typed.out()).isEqualTo("FIRST LINE\nSECOND\n");
+    }
+
+    @Test
+    void badCommandLinesAndUnreachableServersSayWhy() throws Exception {
+        Result usage = client(null, "localhost:9");
+        assertThat(usage.exit()).isEqualTo(2);
+        assertThat(usage.err()).isEqualTo("netlab-client: 'localhost:9': no remote path (expected: SERVER:PORT:REMOTE_PATH)\n"
+                + "Try 'netlab-client --help' for more information.\n");
+
+        Result refused = client(null, "127.0.0.1:1:x", "x");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err().strip()).isEqualTo("netlab-client: connection refused: 127.0.0.1:1 (is the server running on that port?)");
+
+        Result help = client(null, "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("SERVER:PORT:REMOTE_PATH", "LOCAL_PATH", "--block-size", "sum", "echo");
+    }
+}

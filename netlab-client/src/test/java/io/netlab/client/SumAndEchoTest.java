@@ -1,0 +1,106 @@
+package io.netlab.client;
+
+import io.netlab.codec.namevalue.NamedIntMessage;
+import io.netlab.codec.namevalue.NamedIntReply;
+import io.netlab.runtime.Transport;
+import io.netlab.server.RunningServer;
+import io.netlab.server.ServerInitializers;
+import io.netlab.server.SumService;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** End to end: the real sum and echo servers and clients over 127.0.0.1. */
+class SumAndEchoTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private static RunningServer sumServer(boolean keepRunning, ByteArrayOutputStream shown) throws Exception {
+        SumService service = new SumService("Server of John Q. Smith", 33, 1, 100, keepRunning,
+                new PrintStream(shown, true, StandardCharsets.UTF_8));
+        return RunningServer.start(TestServers.config(Transport.AUTO), ServerInitializers.sum(service));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 100, 50})
+    void boundaryNumbersAreAcceptedAndSummed(int number) throws Exception {
+        ByteArrayOutputStream shown = new ByteArrayOutputStream();
+        try (RunningServer server = sumServer(false, shown)) {
+            NamedIntReply reply = SumClient.exchange(TestServers.endpoint(server), new NamedIntMessage("Zoë", number),
+                    TIMEOUT, Transport.AUTO);
+            assertThat(reply).isEqualTo(new NamedIntReply("Server of John Q. Smith", 33, number + 33L));
+            assertThat(server.isStopping()).isFalse();
+            assertThat(shown.toString(StandardCharsets.UTF_8)).contains("Client name: Zoë | Server name: Server of John Q. Smith",
+                    "Client number: " + number + " | Server number: 33 | Sum: " + (number + 33));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 101, -5, Integer.MAX_VALUE})
+    void outOfRangeNumbersShutTheServerDown(int number) throws Exception {
+        ByteArrayOutputStream shown = new ByteArrayOutputStream();
+        RunningServer server = sumServer(false, shown);
+        try {
+            SumClient.exchange(TestServers.endpoint(server), new NamedIntMessage("Eve", number), TIMEOUT, Transport.AUTO);
+            throw new AssertionError("accepted " + number);
+        } catch (ClientException e) {
+            assertThat(e.kind()).isEqualTo(ClientException.Kind.REMOTE);
+            assertThat(e.getMessage()).isEqualTo("the server refused: number: " + number
+                    + " (expected: 1..100); the server is shutting down [OUT_OF_RANGE]");
+        }
+        server.terminationFuture().get(10, TimeUnit.SECONDS);
+        assertThat(shown.toString(StandardCharsets.UTF_8)).contains("is outside 1..100: shutting down");
+        try {
+            SumClient.exchange(TestServers.endpoint(server), new NamedIntMessage("Late", 5), TIMEOUT, Transport.AUTO);
+            throw new AssertionError("still serving");
+        } catch (ClientException e) {
+            assertThat(e.kind()).isEqualTo(ClientException.Kind.CONNECT);
+        }
+    }
+
+    @Test
+    void keepRunningRefusesButGoesOn() throws Exception {
+        try (RunningServer server = sumServer(true, new ByteArrayOutputStream())) {
+            try {
+                SumClient.exchange(TestServers.endpoint(server), new NamedIntMessage("Eve", 0), TIMEOUT, Transport.AUTO);
+                throw new AssertionError("accepted 0");
+            } catch (ClientException e) {
+                assertThat(e.getMessage()).isEqualTo("the server refused: number: 0 (expected: 1..100) [OUT_OF_RANGE]");
+            }
+            assertThat(SumClient.exchange(TestServers.endpoint(server), new NamedIntMessage("Bob", 7), TIMEOUT,
+                    Transport.NIO).sum()).isEqualTo(40);
+        }
+    }
+
+    @Test
+    void aFileClientAtASumServerGetsAClearProtocolError() throws Exception {
+        try (RunningServer server = sumServer(true, new ByteArrayOutputStream())) {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("netlab");
+            try {
+                FileFetcher.fetch(TestServers.endpoint(server), "x", dir.resolve("x"), FetchOptions.defaults(), Progress.NONE);
+                throw new AssertionError("fetched from a sum server");
+            } catch (ClientException e) {
+                assertThat(e.kind()).isEqualTo(ClientException.Kind.REMOTE);
+                assertThat(e.getMessage()).startsWith("type: FILE_REQUEST (0x10) (expected: SUM_REQUEST (0x01)) [ILLEGAL_OPERATION]");
+            }
+            assertThat(java.nio.file.Files.list(dir)).isEmpty();
+        }
+    }
+
+    @Test
+    void echoUppercasesEachLine() throws Exception {
+        try (RunningServer server = RunningServer.start(TestServers.config(Transport.AUTO), ServerInitializers.echo());
+             EchoClient client = EchoClient.connect(TestServers.endpoint(server), TIMEOUT, Transport.AUTO)) {
+            assertThat(client.send("hello, world")).isEqualTo("HELLO, WORLD");
+            assertThat(client.send("ünïcödé ß")).isEqualTo("ÜNÏCÖDÉ SS");
+            assertThat(client.send("")).isEqualTo("");
+        }
+    }
+}
