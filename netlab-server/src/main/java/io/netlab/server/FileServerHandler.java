@@ -28,11 +28,13 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FileRequest> {
     private final FileRoot root;
     private final int maxBlockSize;
     private final long requestTimeoutMillis;
+    private final SendMode sendMode;
     private boolean requested;
     private ScheduledFuture<?> requestDeadline;
 
-    FileServerHandler(FileRoot root, int maxBlockSize, long requestTimeoutMillis) {
+    FileServerHandler(FileRoot root, int maxBlockSize, long requestTimeoutMillis, SendMode sendMode) {
         this.root = root;
+        this.sendMode = sendMode;
         this.maxBlockSize = maxBlockSize;
         this.requestTimeoutMillis = requestTimeoutMillis;
     }
@@ -88,20 +90,22 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FileRequest> {
         long start = System.nanoTime();
         logger.info("{} fetching {} ({} bytes, {}-byte blocks, {})", ctx.channel().remoteAddress(), shown,
                 file.size(), request.blockSize(), request.digest().name().toLowerCase());
-        FileFrameChunkedInput input =
-                new FileFrameChunkedInput(file.channel(), file.size(), request.blockSize(), request.digest());
+        FileFrameChunkedInput input = new FileFrameChunkedInput(file.channel(), file.size(), 0, request.blockSize(),
+                request.digest(), FileFrameChunkedInput.DEFAULT_READ_AHEAD, sendMode.modeFor(request.blockSize()));
         ctx.writeAndFlush(input).addListener((ChannelFutureListener) f -> {
             long nanos = System.nanoTime() - start;
             if (f.isSuccess()) {
                 logger.info("{} sent {} ({}) in {} ({})", ctx.channel().remoteAddress(), shown,
                         Console.bytes(file.size()), Console.seconds(nanos), Console.rate(file.size(), nanos));
                 f.channel().close();
-            } else if (f.channel().isActive() && !(f.cause() instanceof IOException && isBrokenPipe(f.cause()))) {
+            } else if (f.channel().isActive() && !(f.cause() instanceof IOException && isBrokenPipe(f.cause()))
+                    && input.mode() != FileFrameChunkedInput.Mode.FILE_REGION) {
+                // buffered modes fail before a frame is started, so an ERROR frame can still be framed correctly
                 logger.warn("{} failed sending {}: {}", ctx.channel().remoteAddress(), shown, f.cause().toString());
                 refuse(ctx, ErrorCode.IO_ERROR, shown + ": read failed on the server: " + f.cause().getMessage());
             } else {
-                logger.info("{} went away while fetching {} ({} of {} bytes sent)", ctx.channel().remoteAddress(),
-                        shown, input.progress(), file.size());
+                logger.info("{} stopped while fetching {} ({} of {} bytes sent): {}", ctx.channel().remoteAddress(),
+                        shown, input.progress(), file.size(), f.cause().toString());
                 f.channel().close();
             }
         });

@@ -51,6 +51,10 @@ public final class NetlabServer implements Callable<Integer> {
             description = "largest block size a client may ask for (default: ${DEFAULT-VALUE})")
     int maxBlockSize = FileConstants.MAX_BLOCK_SIZE;
 
+    @Option(names = "--send-mode", paramLabel = "auto|buffered|sendfile",
+            description = "how file data is sent: sendfile (zero-copy) or buffered runs; auto uses sendfile for blocks >= 64 KiB (default: auto)")
+    SendMode sendMode = SendMode.AUTO;
+
     @Mixin
     Common common;
 
@@ -127,8 +131,8 @@ public final class NetlabServer implements Callable<Integer> {
                     "--root: " + root + " is not a readable directory (" + e.getMessage() + ')');
         }
         ServerConfig config = common.config(spec, port);
-        return serve("file", config, ServerInitializers.file(fileRoot, maxBlockSize, config),
-                "root " + fileRoot.path());
+        return serve("file", config, ServerInitializers.file(fileRoot, maxBlockSize, config, sendMode),
+                "root " + fileRoot.path() + ", send mode " + sendMode);
     }
 
     /** {@code sum PORT}: the lab's "adding two numbers" server. */

@@ -24,13 +24,19 @@ public final class ServerInitializers {
 
     /** File transfer: frame codec, chunked writer, file handler. */
     public static BiConsumer<SocketChannel, RunningServer> file(FileRoot root, int maxBlockSize, ServerConfig config) {
+        return file(root, maxBlockSize, config, SendMode.AUTO);
+    }
+
+    /** File transfer with a chosen send mode. */
+    public static BiConsumer<SocketChannel, RunningServer> file(FileRoot root, int maxBlockSize, ServerConfig config,
+                                                               SendMode sendMode) {
         return (ch, server) -> {
             ChannelPipeline p = ch.pipeline();
             p.addLast(PipelineNames.FRAME_DECODER, FileFrameDecoder.forServer());
             p.addLast(PipelineNames.FRAME_ENCODER, FileFrameEncoder.INSTANCE);
             p.addLast(PipelineNames.CHUNKED_WRITER, new ChunkedWriteHandler());
             p.addLast(PipelineNames.FILE_HANDLER,
-                    new FileServerHandler(root, maxBlockSize, config.requestTimeout().toMillis()));
+                    new FileServerHandler(root, maxBlockSize, config.requestTimeout().toMillis(), sendMode));
         };
     }
 

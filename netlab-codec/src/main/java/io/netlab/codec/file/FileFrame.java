@@ -1,5 +1,9 @@
 package io.netlab.codec.file;
 
-/** A frame of the file-transfer protocol. Only {@link FileChunk} holds a buffer that must be released. */
-public sealed interface FileFrame permits FileRequest, FileHeader, FileChunk, FileEnd, FileError {
+/**
+ * A frame of the file-transfer protocol. {@link FileChunk}, {@link FileDataRun} and {@link FileRegionChunk} are
+ * reference-counted and must be released; the last two are outbound-only forms of FILE_DATA frames.
+ */
+public sealed interface FileFrame permits FileRequest, FileHeader, FileChunk, FileEnd, FileError, FileDataRun,
+        FileRegionChunk {
 }

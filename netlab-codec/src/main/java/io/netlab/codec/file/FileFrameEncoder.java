@@ -21,6 +21,8 @@ import static io.netlab.codec.file.FileConstants.MAX_PATH_LENGTH;
  * Encodes {@link FileFrame}s in the layout documented on {@link FileFrameDecoder}. Stateless and shared.
  * <p>A {@link FileChunk}'s payload is not copied: the encoder emits an 8-byte header buffer followed by the
  * retained payload, and the transport writes both with one gathering write (like {@code LengthFieldPrepender}).
+ * A {@link FileDataRun} is already encoded and is forwarded as it is; a {@link FileRegionChunk} becomes a header
+ * followed by its file region, which the transport sends with {@code sendfile(2)}.
  */
 @Sharable
 public final class FileFrameEncoder extends MessageToMessageEncoder<FileFrame> {
@@ -33,7 +35,14 @@ public final class FileFrameEncoder extends MessageToMessageEncoder<FileFrame> {
 
     @Override
     protected void encode(ChannelHandlerContext ctx, FileFrame msg, List<Object> out) {
-        if (msg instanceof FileChunk chunk) {
+        if (msg instanceof FileDataRun run) {
+            out.add(run.content().retain());
+        } else if (msg instanceof FileRegionChunk region) {
+            ByteBuf header = ctx.alloc().ioBuffer(HEADER_LENGTH);
+            NetlabFrames.writeHeader(header, TYPE_FILE_DATA, region.length());
+            out.add(header);
+            out.add(region.region().retain());
+        } else if (msg instanceof FileChunk chunk) {
             ByteBuf content = chunk.content();
             ByteBuf header = ctx.alloc().ioBuffer(HEADER_LENGTH);
             NetlabFrames.writeHeader(header, TYPE_FILE_DATA, content.readableBytes());

@@ -4,6 +4,8 @@ import io.netlab.codec.DigestAlgorithm;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.FileRegion;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,7 +15,9 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -41,16 +45,22 @@ class FileFrameChunkedInputTest {
      * every frame: one header, chunks no larger than the block size that add up to the file, an end frame whose
      * total and digest match the file.
      */
-    @ParameterizedTest
-    @CsvSource({"0,1024,CRC32C", "1,1024,CRC32C", "1023,1024,CRC32C", "1024,1024,SHA256", "1025,1024,NONE",
-                "200000,1024,CRC32C", "200000,65536,SHA256", "300000,1000,CRC32C", "70000,1048576,CRC32C"})
-    void sendsHeaderChunksAndEndThatMatchTheFile(int size, int blockSize, DigestAlgorithm digest) throws Exception {
+    @ParameterizedTest(name = "{0} bytes, {1}-byte blocks, {2}, {3}")
+    @CsvSource({"0,1024,CRC32C,BUFFERED", "1,1024,CRC32C,BUFFERED", "1023,1024,CRC32C,BUFFERED",
+                "1024,1024,SHA256,BUFFERED", "1025,1024,NONE,BUFFERED", "200000,1024,CRC32C,BUFFERED",
+                "200000,65536,SHA256,BUFFERED", "300000,1000,CRC32C,BUFFERED", "70000,1048576,CRC32C,BUFFERED",
+                "0,1024,CRC32C,FILE_REGION", "1,1024,CRC32C,FILE_REGION", "1025,1024,SHA256,FILE_REGION",
+                "200000,1024,CRC32C,FILE_REGION", "300000,65536,NONE,FILE_REGION", "20000,7,CRC32C,FILE_REGION",
+                "0,1024,CRC32C,CHUNKS", "1025,1024,CRC32C,CHUNKS", "200000,1024,SHA256,CHUNKS", "300000,1000,NONE,CHUNKS"})
+    void sendsHeaderChunksAndEndThatMatchTheFile(int size, int blockSize, DigestAlgorithm digest,
+                                                 FileFrameChunkedInput.Mode mode) throws Exception {
         Path p = file(size);
         byte[] expected = Files.readAllBytes(p);
-        EmbeddedChannel server = new EmbeddedChannel(FileFrameEncoder.INSTANCE, new ChunkedWriteHandler());
+        EmbeddedChannel server = new EmbeddedChannel(new RegionsToBytes(), FileFrameEncoder.INSTANCE, new ChunkedWriteHandler());
         EmbeddedChannel client = new EmbeddedChannel(FileFrameDecoder.forClient(blockSize));
         FileChannel ch = FileChannel.open(p, StandardOpenOption.READ);
-        server.writeAndFlush(new FileFrameChunkedInput(ch, ch.size(), blockSize, digest)).sync();
+        server.writeAndFlush(new FileFrameChunkedInput(ch, ch.size(), 0, blockSize, digest,
+                FileFrameChunkedInput.DEFAULT_READ_AHEAD, mode)).sync();
         for (Object o; (o = server.readOutbound()) != null; ) {
             client.writeInbound(o);
         }
@@ -77,6 +87,28 @@ class FileFrameChunkedInputTest {
         assertThat(client.finishAndReleaseAll()).isFalse();
     }
 
+    /** Does what a socket transport does with a file region, while the file is still open: sends its bytes. */
+    private static final class RegionsToBytes extends io.netty.channel.ChannelOutboundHandlerAdapter {
+        @Override
+        public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise)
+                throws Exception {
+            ctx.write(msg instanceof FileRegion region ? transfer(region) : msg, promise);
+        }
+    }
+
+    /** Copies a file region's bytes into a buffer and releases the region. */
+    private static ByteBuf transfer(FileRegion region) throws Exception {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        try (WritableByteChannel out = Channels.newChannel(sink)) {
+            while (region.transferred() < region.count()) {
+                region.transferTo(out, region.transferred());
+            }
+        } finally {
+            region.release();
+        }
+        return Unpooled.wrappedBuffer(sink.toByteArray());
+    }
+
     private static byte[] reference(DigestAlgorithm digest, byte[] data) throws Exception {
         switch (digest) {
             case NONE:
@@ -96,7 +128,8 @@ class FileFrameChunkedInputTest {
         Path p = file(4096);
         ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
         try (FileChannel ch = FileChannel.open(p)) {
-            FileFrameChunkedInput in = new FileFrameChunkedInput(ch, 4096, 0, 1024, DigestAlgorithm.CRC32C, 4096);
+            FileFrameChunkedInput in = new FileFrameChunkedInput(ch, 4096, 0, 1024, DigestAlgorithm.CRC32C, 4096,
+                    FileFrameChunkedInput.Mode.CHUNKS);
             assertThat(in.readChunk(alloc)).isInstanceOf(FileHeader.class);
             FileChunk first = (FileChunk) in.readChunk(alloc);
             FileChunk second = (FileChunk) in.readChunk(alloc);
@@ -118,17 +151,39 @@ class FileFrameChunkedInputTest {
         }
     }
 
-    @Test
-    void aFileThatShrankFailsWithAClearErrorAndLeaksNothing() throws Exception {
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(FileFrameChunkedInput.Mode.class)
+    void aFileThatShrankFailsWithAClearErrorAndLeaksNothing(FileFrameChunkedInput.Mode mode) throws Exception {
         Path p = file(1000);
         FileChannel ch = FileChannel.open(p);
-        FileFrameChunkedInput in = new FileFrameChunkedInput(ch, 5000, 1024, DigestAlgorithm.CRC32C);
+        FileFrameChunkedInput in = new FileFrameChunkedInput(ch, 5000, 0, 1024, DigestAlgorithm.CRC32C, 8192, mode);
         in.readChunk(PooledByteBufAllocator.DEFAULT);
         assertThatThrownBy(() -> in.readChunk(PooledByteBufAllocator.DEFAULT))
                 .isInstanceOf(EOFException.class)
                 .hasMessage("file ended at byte 1000 of 5000 (expected: 5000 bytes; it shrank while being sent)");
         in.close();
         assertThat(ch.isOpen()).isFalse();
+    }
+
+    @Test
+    void bufferedRunsAreCompleteFramesReadInOneGo() throws Exception {
+        Path p = file(2500);
+        try (FileChannel ch = FileChannel.open(p)) {
+            FileFrameChunkedInput in = new FileFrameChunkedInput(ch, 2500, 0, 1024, DigestAlgorithm.NONE, 65536,
+                    FileFrameChunkedInput.Mode.BUFFERED);
+            in.readChunk(PooledByteBufAllocator.DEFAULT);
+            FileDataRun run = (FileDataRun) in.readChunk(PooledByteBufAllocator.DEFAULT);
+            assertThat(run.payloadBytes()).isEqualTo(2500);
+            assertThat(run.content().readableBytes()).isEqualTo(2500 + 3 * 8);
+            assertThat(io.netty.buffer.ByteBufUtil.hexDump(run.content(), 0, 8)).isEqualTo("4e4c011200000400");
+            assertThat(io.netty.buffer.ByteBufUtil.hexDump(run.content(), 1032, 8)).isEqualTo("4e4c011200000400");
+            assertThat(io.netty.buffer.ByteBufUtil.hexDump(run.content(), 2064, 8)).isEqualTo("4e4c0112000001c4");
+            assertThat(in.progress()).isEqualTo(2500);
+            run.release();
+            assertThat(in.readChunk(PooledByteBufAllocator.DEFAULT)).isInstanceOf(FileEnd.class);
+            assertThat(in.isEndOfInput()).isTrue();
+            in.close();
+        }
     }
 
     @Test
