@@ -12,6 +12,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -56,7 +57,7 @@ public final class FileFetcher {
         }
         Path temp;
         try {
-            temp = Files.createTempFile(dir, "." + destination.getFileName() + '.', ".part");
+            temp = createTemp(dir, destination.getFileName().toString());
         } catch (IOException e) {
             throw new ClientException(ClientException.Kind.LOCAL, "cannot write in " + dir + ": " + reason(e), e);
         }
@@ -89,7 +90,69 @@ public final class FileFetcher {
         }
     }
 
-    private static byte[] receive(Connector connector, Endpoint server, String remotePath, FileChannel out,
+    /**
+     * Fetches {@code remotePath} and writes it to {@code out} as it arrives (for {@code LOCAL_PATH} "-", standard
+     * output). There is no temporary file here: on failure, what was written stays written, and only the exception
+     * (and the client's exit code) says that it is incomplete.
+     *
+     * @throws ClientException      with a one-line message for the user, whatever went wrong
+     * @throws InterruptedException when the calling thread is interrupted
+     */
+    public static TransferResult fetchTo(Endpoint server, String remotePath, GatheringByteChannel out,
+                                         FetchOptions options, Progress progress)
+            throws ClientException, InterruptedException {
+        long start = System.nanoTime();
+        CountingChannel counting = new CountingChannel(out);
+        byte[] digestValue;
+        try (Connector connector = new Connector(options.transport())) {
+            digestValue = receive(connector, server, remotePath, counting, options, progress);
+        } finally {
+            progress.finish();
+        }
+        return new TransferResult(null, counting.count, System.nanoTime() - start, options.digest(),
+                DigestAlgorithm.hex(digestValue));
+    }
+
+    /** Counts what goes through, so that the summary can say how much was written. */
+    private static final class CountingChannel implements GatheringByteChannel {
+        private final GatheringByteChannel out;
+        long count;
+
+        CountingChannel(GatheringByteChannel out) {
+            this.out = out;
+        }
+
+        @Override
+        public long write(java.nio.ByteBuffer[] srcs, int offset, int length) throws IOException {
+            long n = out.write(srcs, offset, length);
+            count += n;
+            return n;
+        }
+
+        @Override
+        public long write(java.nio.ByteBuffer[] srcs) throws IOException {
+            return write(srcs, 0, srcs.length);
+        }
+
+        @Override
+        public int write(java.nio.ByteBuffer src) throws IOException {
+            int n = out.write(src);
+            count += n;
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return out.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+        }
+    }
+
+    private static byte[] receive(Connector connector, Endpoint server, String remotePath, GatheringByteChannel out,
                                   FetchOptions options, Progress progress) throws ClientException, InterruptedException {
         FileRequest request = new FileRequest(remotePath, options.blockSize(), 0, options.digest());
         long readTimeout = options.readTimeout().toSeconds();
@@ -143,6 +206,27 @@ public final class FileFetcher {
                 throw (AccessDeniedException) e;
             }
             Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    /**
+     * Creates {@code .NAME.XXXXXXXX.part} in {@code dir}, readable by the owner only until it is installed.
+     * (Files.createTempFile would do, but it initialises SecureRandom and the security providers, a sixth of a
+     * one-shot fetch's start-up; an unguessable name is not needed, only a fresh one, which CREATE_NEW ensures.)
+     */
+    private static Path createTemp(Path dir, String name) throws IOException {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; ; attempt++) {
+            Path p = dir.resolve('.' + name + '.' + Long.toHexString(random.nextLong() & 0xFFFFFFFFL) + ".part");
+            try {
+                return Files.createFile(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 100) {
+                    throw e;
+                }
+            } catch (UnsupportedOperationException notPosix) {
+                return Files.createFile(p);
+            }
         }
     }
 

@@ -50,7 +50,8 @@ public final class NetlabClient implements Callable<Integer> {
     String target;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "LOCAL_PATH",
-            description = "where to save it (an existing directory: saved there under the remote name)")
+            description = "where to save it (an existing directory: saved there under the remote name; "
+                    + "'-': standard output, unbuffered and without the atomic rename)")
     Path local;
 
     @Option(names = "--block-size", paramLabel = "BYTES", description = "block size to ask for, 1..16777216 (default: ${DEFAULT-VALUE}, the lab's)")
@@ -114,14 +115,22 @@ public final class NetlabClient implements Callable<Integer> {
         }
         FetchOptions options = new FetchOptions(blockSize, algorithm, force, Duration.ofSeconds(common.connectTimeout),
                 Duration.ofSeconds(common.timeout), common.transport(spec));
+        boolean toStdout = local.toString().equals("-");
         return run(common, () -> {
-            TransferResult r = FileFetcher.fetch(endpoint, endpoint.path(), local, options,
-                    ConsoleProgress.forTerminal(endpoint.path(), quiet));
-            System.out.println("fetched " + Console.safe(endpoint.path()) + ": " + Console.bytes(r.bytes())
+            TransferResult r;
+            if (toStdout) {
+                try (java.io.FileOutputStream stdout = new java.io.FileOutputStream(java.io.FileDescriptor.out)) {
+                    r = FileFetcher.fetchTo(endpoint, endpoint.path(), stdout.getChannel(), options, Progress.NONE);
+                }
+            } else {
+                r = FileFetcher.fetch(endpoint, endpoint.path(), local, options,
+                        ConsoleProgress.forTerminal(endpoint.path(), quiet));
+            }
+            (toStdout ? System.err : System.out).println("fetched " + Console.safe(endpoint.path()) + ": " + Console.bytes(r.bytes())
                     + (r.bytes() >= 1024 ? " (" + r.bytes() + " bytes)" : "") + " in " + Console.seconds(r.nanos())
                     + " (" + Console.rate(r.bytes(), r.nanos()) + "), "
                     + (r.digest() == DigestAlgorithm.NONE ? "size verified" : r.digest().name().toLowerCase()
-                    + ' ' + r.digestHex() + " verified") + " -> " + r.destination());
+                    + ' ' + r.digestHex() + " verified") + " -> " + (toStdout ? "standard output" : r.destination()));
             return 0;
         });
     }
@@ -314,7 +323,9 @@ public final class NetlabClient implements Callable<Integer> {
 
     /** Runs the client command line and exits with its code. */
     public static void main(String[] args) {
-        System.setProperty("logback.configurationFile", "netlab-client-logback.xml");
+        // Netty's own warnings go to java.util.logging (standard error); no logging framework to start
+        io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
+                io.netty.util.internal.logging.JdkLoggerFactory.INSTANCE);
         System.exit(commandLine().execute(args));
     }
 

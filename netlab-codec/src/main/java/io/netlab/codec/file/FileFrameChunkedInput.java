@@ -34,8 +34,11 @@ import java.util.Objects;
  * The input owns the {@link FileChannel} and closes it in {@link #close()}.
  */
 public final class FileFrameChunkedInput implements ChunkedInput<FileFrame> {
-    /** The default read-ahead: 64 KiB, or one block when blocks are larger. */
-    public static final int DEFAULT_READ_AHEAD = 64 * 1024;
+    /**
+     * The default read-ahead: 256 KiB (or one block when blocks are larger). Measured on 1 GiB at 1 KiB blocks,
+     * 256 KiB beat 64 KiB (fewer reads and write operations) and 1 MiB (worse cache locality); see docs/performance.md.
+     */
+    public static final int DEFAULT_READ_AHEAD = 256 * 1024;
 
     /** How the file's data is turned into frames. */
     public enum Mode {
