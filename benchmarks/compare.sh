@@ -5,7 +5,7 @@
 #
 # Every tool moves the same random file over 127.0.0.1, once into a new file (deleted between runs) and once into
 # /dev/null, round after round (A B C ... A B C ...), after a warm-up round that is not counted:
-#   netlab-1k      netlab client + server, the lab's 1024-byte blocks
+#   netlab-1k      netlab client (bin/netlab-client: the jar with an AppCDS archive) + server, the lab's 1024-byte blocks
 #   netlab-64k     netlab, 64 KiB blocks (sendfile)
 #   netlab-1m      netlab, 1 MiB blocks (sendfile)
 #   nc             netcat-openbsd: `nc -N -l` sending the file, `nc -d` receiving
@@ -38,6 +38,7 @@ if [ ! -f "$top/netlab-server/target/netlab-server.jar" ] || [ ! -f "$top/netlab
 fi
 SERVER_JAR="$top/netlab-server/target/netlab-server.jar"
 CLIENT_JAR="$top/netlab-client/target/netlab-client.jar"
+CLIENT="$top/bin/netlab-client"     # java -jar netlab-client.jar with an AppCDS archive (made on its first run)
 
 work=$(mktemp -d /tmp/netlab-compare.XXXXXX)
 pids=()
@@ -103,13 +104,14 @@ wait_port "$PP"
 # run TOOL DEST: one transfer; prints "seconds rss_kb"
 run() {
   local tool=$1 dest=$2 out
-  if [ "$dest" = file ]; then out="$work/out/copy.bin"; rm -f "$out"; else out=/dev/null; fi
+  # a new file each time, and the previous run's dirty pages flushed first, so no run pays for another's writeback
+  if [ "$dest" = file ]; then out="$work/out/copy.bin"; rm -f "$out"; sync; else out=/dev/null; fi
   local cmd
   case $tool in
     netlab-1k|netlab-64k|netlab-1m)
       local bs=1024; [ "$tool" = netlab-64k ] && bs=65536; [ "$tool" = netlab-1m ] && bs=1048576
-      if [ "$dest" = file ]; then cmd="java -jar $CLIENT_JAR -q --block-size $bs 127.0.0.1:$NP:big.bin $out"
-      else cmd="java -jar $CLIENT_JAR --block-size $bs 127.0.0.1:$NP:big.bin - >/dev/null"; fi ;;
+      if [ "$dest" = file ]; then cmd="$CLIENT -q --block-size $bs 127.0.0.1:$NP:big.bin $out"
+      else cmd="$CLIENT --block-size $bs 127.0.0.1:$NP:big.bin - >/dev/null"; fi ;;
     nc)
       local port; port=$(free_port)
       nc -N -l 127.0.0.1 "$port" <"$work/root/big.bin" & local sender=$!
@@ -131,8 +133,10 @@ tools=(netlab-1k netlab-64k netlab-1m nc nginx+curl python-1k)
 csv="$results/compare.csv"
 echo "tool,dest,round,micros,mib_per_s,client_rss_kb" >"$csv"
 for round in $(seq 0 "$pairs"); do
+  # rotate the order every round, so that no tool always follows the same one
+  order=("${tools[@]:$((round % ${#tools[@]}))}" "${tools[@]:0:$((round % ${#tools[@]}))}")
   for dest in file devnull; do
-    for tool in "${tools[@]}"; do
+    for tool in "${order[@]}"; do
       read -r us rss < <(run "$tool" "$dest")
       rate=$(python3 -c "print(round($size_mib / ($us / 1e6), 1))")
       if [ "$round" -eq 0 ]; then
@@ -149,11 +153,13 @@ server_hwm=$(grep VmHWM /proc/"$netlab_pid"/status | awk '{print $2}')
 # one-shot fetch of a 1 KiB file: whole client process, 10 runs each, after the big runs
 oneshot="$results/oneshot.csv"
 echo "tool,run,micros" >"$oneshot"
+"$CLIENT" -q "127.0.0.1:$NP:small.bin" "$work/out/warm.bin" >/dev/null   # makes sure the CDS archive exists
 for i in $(seq 1 10); do
-  for tool in netlab curl python; do
+  for tool in netlab netlab-jar curl python; do
     rm -f "$work/out/small.bin"
     case $tool in
-      netlab) cmd=(java -jar "$CLIENT_JAR" -q "127.0.0.1:$NP:small.bin" "$work/out/small.bin") ;;
+      netlab) cmd=("$CLIENT" -q "127.0.0.1:$NP:small.bin" "$work/out/small.bin") ;;
+      netlab-jar) cmd=(java -jar "$CLIENT_JAR" -q "127.0.0.1:$NP:small.bin" "$work/out/small.bin") ;;
       curl) cmd=(curl -s -o "$work/out/small.bin" "http://127.0.0.1:$GP/small.bin") ;;
       python) cmd=(python3 "$here/python/TCPclient.py" "127.0.0.1:$PP:small.bin" "$work/out/small.bin") ;;
     esac
@@ -164,3 +170,6 @@ for i in $(seq 1 10); do
 done
 
 python3 "$here/summarize.py" "$csv" "$oneshot" "$size_mib" "$pairs" "$server_hwm" | tee "$results/compare.md"
+if [ -f "$here/target/benchmarks.jar" ]; then
+  java -cp "$here/target/benchmarks.jar" io.netlab.bench.Chart "$csv" "$top/docs/performance.png"
+fi

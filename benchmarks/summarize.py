@@ -49,8 +49,9 @@ for n in netlab:
         print(f"| {n} | {p} | {cells[0]} | {cells[1]} |")
 
 print("\n### One-shot fetch of a 1 KiB file, whole client process (10 runs)\n")
+print("netlab = bin/netlab-client (AppCDS archive); netlab-jar = plain `java -jar netlab-client.jar`.\n")
 print("| client | median | min-max |")
 print("|---|---|---|")
-for tool in ("netlab", "curl", "python"):
+for tool in ("netlab", "netlab-jar", "curl", "python"):
     v = [int(r["micros"]) / 1e6 for r in oneshot if r["tool"] == tool]
     print(f"| {tool} | {statistics.median(v):.3f} s | {min(v):.3f}-{max(v):.3f} s |")

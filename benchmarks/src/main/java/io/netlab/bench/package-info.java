@@ -1,2 +1,2 @@
-/** JMH benchmarks of netlab's codecs and transfers. */
+/** JMH benchmarks of netlab's codecs and of whole transfers over loopback. */
 package io.netlab.bench;

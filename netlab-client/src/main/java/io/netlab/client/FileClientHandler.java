@@ -3,6 +3,7 @@ package io.netlab.client;
 import io.netlab.codec.DigestAlgorithm;
 import io.netlab.codec.UnsupportedVersionException;
 import io.netlab.codec.file.FileChunk;
+import io.netlab.codec.file.FileDataRun;
 import io.netlab.codec.file.FileEnd;
 import io.netlab.codec.file.FileError;
 import io.netlab.codec.file.FileFrame;
@@ -41,6 +42,8 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
     private final long readTimeoutSeconds;
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
     private ByteBuf pending;
+    private ChannelHandlerContext ctx;
+    private final FileDataRun.PayloadVisitor payloadSink = this::payload;
 
     private State state = State.AWAIT_HEADER;
     private long expected = -1;
@@ -75,7 +78,9 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
         if (state == State.DONE) {
             return;
         }
-        if (frame instanceof FileChunk chunk) {
+        if (frame instanceof FileDataRun run) {
+            onRun(ctx, run);
+        } else if (frame instanceof FileChunk chunk) {
             onChunk(ctx, chunk);
         } else if (frame instanceof FileHeader header) {
             onHeader(ctx, header);
@@ -104,22 +109,44 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
     }
 
     private void onChunk(ChannelHandlerContext ctx, FileChunk chunk) {
+        ByteBuf content = chunk.content();
+        if (accept(ctx, content.readableBytes())) {
+            payload(content, content.readerIndex(), content.readableBytes());
+        }
+    }
+
+    private void onRun(ChannelHandlerContext ctx, FileDataRun run) {
+        if (accept(ctx, run.payloadBytes())) {
+            this.ctx = ctx;
+            run.forEachPayload(payloadSink);
+        }
+    }
+
+    /** Checks that {@code n} more data bytes may come now. */
+    private boolean accept(ChannelHandlerContext ctx, long n) {
         if (state != State.DATA) {
             protocolError(ctx, "FILE_DATA before the FILE_HEADER");
-            return;
+            return false;
         }
-        ByteBuf content = chunk.content();
-        int n = content.readableBytes();
         if (received + n > expected) {
             protocolError(ctx, "the server sent more than the " + expected + " bytes it announced");
-            return;
+            return false;
         }
-        digest.update(content);
-        received += n;
-        if (n >= DIRECT_WRITE_THRESHOLD) {
+        this.ctx = ctx;
+        return true;
+    }
+
+    /** One block of file data: digested, then written as it is (big blocks) or gathered (small ones). */
+    private void payload(ByteBuf buf, int index, int length) {
+        if (state != State.DATA) {
+            return;     // a write failed earlier in this run
+        }
+        digest.update(buf, index, length);
+        received += length;
+        if (length >= DIRECT_WRITE_THRESHOLD) {
             // a big block: written straight from the received buffers, no copy (after what is already pending)
             if (writePending(ctx)) {
-                write(ctx, content);
+                write(ctx, buf.slice(index, length));
             }
             return;
         }
@@ -128,7 +155,7 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
         if (pending == null) {
             pending = ctx.alloc().directBuffer(PENDING_CAPACITY);
         }
-        pending.writeBytes(content);
+        pending.writeBytes(buf, index, length);
         if (pending.writableBytes() < DIRECT_WRITE_THRESHOLD) {
             writePending(ctx);
         }

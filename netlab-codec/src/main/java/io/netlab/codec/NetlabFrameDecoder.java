@@ -45,6 +45,24 @@ public abstract class NetlabFrameDecoder extends ByteToMessageDecoder {
      */
     protected abstract void decodeBody(int type, ByteBuf body, List<Object> out);
 
+    /**
+     * Whether consecutive complete frames of this type, already received, are handed on together as one run through
+     * {@link #decodeRun} instead of one message each. Off by default.
+     */
+    protected boolean coalesces(int type) {
+        return false;
+    }
+
+    /**
+     * Hands on a run of {@code count >= 2} complete frames of one type, headers included, as found in the input.
+     * Every header in it has been checked like any other (magic, version, type, length limit).
+     *
+     * @param frames the frames; read it to its end, e.g. with {@link ByteBuf#readRetainedSlice(int)}
+     */
+    protected void decodeRun(int type, ByteBuf frames, int count, long bodyBytes, List<Object> out) {
+        throw new UnsupportedOperationException("decodeRun");
+    }
+
     @Override
     protected final void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (corrupted) {
@@ -78,6 +96,36 @@ public abstract class NetlabFrameDecoder extends ByteToMessageDecoder {
         }
         if (readable < HEADER_LENGTH + length) {
             return;
+        }
+        if (coalesces(type)) {
+            int end = r + HEADER_LENGTH + (int) length;
+            int count = 1;
+            long bodies = length;
+            int limit = r + readable;
+            while (end + HEADER_LENGTH <= limit && in.getUnsignedShort(end) == MAGIC
+                    && in.getUnsignedByte(end + 2) == VERSION && in.getUnsignedByte(end + 3) == type) {
+                long next = in.getUnsignedInt(end + 4);
+                if (next < 1 || next > max || end + HEADER_LENGTH + next > limit) {
+                    break;      // incomplete, or wrong: decoded (and refused) on its own next time
+                }
+                end += HEADER_LENGTH + (int) next;
+                bodies += next;
+                count++;
+            }
+            if (count > 1) {
+                ByteBuf run = in.readSlice(end - r);
+                int before = out.size();
+                try {
+                    decodeRun(type, run, count, bodies, out);
+                } catch (RuntimeException e) {
+                    for (int i = out.size() - 1; i >= before; i--) {
+                        ReferenceCountUtil.release(out.remove(i));
+                    }
+                    throw fail(in, e instanceof DecoderException d ? d
+                            : new CorruptedFrameException(NetlabFrames.typeName(type) + ": " + e.getMessage(), e));
+                }
+                return;
+            }
         }
         in.skipBytes(HEADER_LENGTH);
         ByteBuf body = in.readSlice((int) length);

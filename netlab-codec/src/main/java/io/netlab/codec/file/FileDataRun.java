@@ -1,13 +1,15 @@
 package io.netlab.codec.file;
 
+import io.netlab.codec.NetlabFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.DefaultByteBufHolder;
 
 /**
- * Outbound only: one or more consecutive FILE_DATA frames already laid out in wire format, headers included.
- * {@link FileFrameChunkedInput} reads the file straight into the payload slots of such a buffer (one scatter
- * read per run) so that small blocks cost neither a copy nor a frame object each; the encoder forwards the buffer
- * as it is. The decoder never produces it: a receiver always sees separate {@link FileChunk}s.
+ * One or more consecutive FILE_DATA frames in wire format, headers included. Sending, {@link FileFrameChunkedInput}
+ * reads the file straight into the payload slots of such a buffer (one scatter read per run) and the encoder
+ * forwards it as it is. Receiving, a {@link FileFrameDecoder#coalesceData(boolean) coalescing} decoder hands on the
+ * data frames that arrived together as one run, a retained slice of the received bytes. Either way small blocks
+ * cost neither a copy nor a message each; {@link #forEachPayload} walks the payloads.
  */
 public final class FileDataRun extends DefaultByteBufHolder implements FileFrame {
     private final long payloadBytes;
@@ -24,6 +26,28 @@ public final class FileDataRun extends DefaultByteBufHolder implements FileFrame
     /** The file bytes carried, headers not counted. */
     public long payloadBytes() {
         return payloadBytes;
+    }
+
+    /** Receives the payloads of a run, in order. */
+    @FunctionalInterface
+    public interface PayloadVisitor {
+        /** One payload: {@code length} bytes of {@code frames} at {@code index}. */
+        void payload(ByteBuf frames, int index, int length);
+    }
+
+    /**
+     * Calls {@code visitor} for each frame's payload, without moving the buffer's indices or copying.
+     * The frames' headers were checked when the run was decoded or built.
+     */
+    public void forEachPayload(PayloadVisitor visitor) {
+        ByteBuf frames = content();
+        int i = frames.readerIndex();
+        int end = frames.writerIndex();
+        while (i < end) {
+            int length = frames.getInt(i + 4);
+            visitor.payload(frames, i + NetlabFrames.HEADER_LENGTH, length);
+            i += NetlabFrames.HEADER_LENGTH + length;
+        }
     }
 
     @Override

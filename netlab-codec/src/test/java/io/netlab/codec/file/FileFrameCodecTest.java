@@ -210,6 +210,73 @@ class FileFrameCodecTest {
     }
 
     @Test
+    void coalescingDecoderHandsOnRunsOfSlicesWithTheSamePayloadsWhereverTheBytesAreCut() {
+        FileFrame[] frames = new FileFrame[12];
+        byte[] expected = new byte[0];
+        frames[0] = new FileHeader(FileHeader.Status.OK, 10 * 100 + 7, 0, 100, DigestAlgorithm.NONE);
+        for (int i = 1; i <= 10; i++) {
+            byte[] b = new byte[100];
+            java.util.Arrays.fill(b, (byte) i);
+            frames[i] = new FileChunk(Unpooled.wrappedBuffer(b));
+            expected = concat(expected, b);
+        }
+        frames[11] = new FileChunk(Unpooled.wrappedBuffer(new byte[] {1, 2, 3, 4, 5, 6, 7}));
+        expected = concat(expected, new byte[] {1, 2, 3, 4, 5, 6, 7});
+        byte[] wire = concat(encode(frames), encode(new FileEnd(1007, DigestAlgorithm.NONE, new byte[0])));
+        for (int cut = 0; cut < wire.length; cut += 13) {
+            EmbeddedChannel d = new EmbeddedChannel(FileFrameDecoder.forClient(100).coalesceData(true));
+            java.io.ByteArrayOutputStream payload = new java.io.ByteArrayOutputStream();
+            int runs = 0;
+            int[] payloads = {0};
+            for (ByteBuf piece : new ByteBuf[] {Unpooled.wrappedBuffer(wire, 0, cut),
+                    Unpooled.wrappedBuffer(wire, cut, wire.length - cut)}) {
+                d.writeInbound(piece);
+                for (Object o; (o = d.readInbound()) != null; ) {
+                    if (o instanceof FileDataRun run) {
+                        runs++;
+                        run.forEachPayload((buf, index, length) -> {
+                            payloads[0]++;
+                            payload.write(ByteBufUtil.getBytes(buf, index, length), 0, length);
+                        });
+                        run.release();
+                    } else if (o instanceof FileChunk c) {
+                        payloads[0]++;
+                        payload.write(ByteBufUtil.getBytes(c.content()), 0, c.content().readableBytes());
+                        c.release();
+                    }
+                }
+            }
+            assertThat(payload.toByteArray()).as("cut at %d", cut).isEqualTo(expected);
+            assertThat(payloads[0]).isEqualTo(11);
+            assertThat(runs).isBetween(1, 2);
+            assertThat(d.finishAndReleaseAll()).isFalse();
+        }
+    }
+
+    @Test
+    void aRunIsASliceOfTheReceivedBytesAndStopsBeforeABadFrame() {
+        byte[] good = encode(new FileChunk(Unpooled.wrappedBuffer(new byte[] {1})),
+                new FileChunk(Unpooled.wrappedBuffer(new byte[] {2})));
+        byte[] bad = {'N', 'L', 1, 0x12, 0, 0, 0x10, 0};      // 4096 > 1024
+        ByteBuf in = Unpooled.wrappedBuffer(concat(good, bad));
+        byte[] backing = in.array();
+        EmbeddedChannel d = new EmbeddedChannel(FileFrameDecoder.forClient(1024).coalesceData(true));
+        assertThatThrownBy(() -> d.writeInbound(in)).isInstanceOf(TooLongFrameException.class);
+        FileDataRun run = d.readInbound();
+        assertThat(run.payloadBytes()).isEqualTo(2);
+        assertThat(run.content().array()).isSameAs(backing);
+        assertThat(run.content().readableBytes()).isEqualTo(good.length);
+        run.release();
+        assertThat(d.finishAndReleaseAll()).isFalse();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    @Test
     void messagesValidateTheirFields() {
         assertThatThrownBy(() -> new FileChunk(Unpooled.EMPTY_BUFFER)).hasMessage("content: 0 bytes (expected: >= 1)");
         assertThatThrownBy(() -> new FileEnd(1, DigestAlgorithm.SHA256, new byte[4]))

@@ -1,0 +1,113 @@
+package io.netlab.bench;
+
+import io.netlab.client.Endpoint;
+import io.netlab.client.FetchOptions;
+import io.netlab.client.FileFetcher;
+import io.netlab.client.Progress;
+import io.netlab.client.TransferResult;
+import io.netlab.codec.DigestAlgorithm;
+import io.netlab.runtime.Transport;
+import io.netlab.server.FileRoot;
+import io.netlab.server.RunningServer;
+import io.netlab.server.SendMode;
+import io.netlab.server.ServerConfig;
+import io.netlab.server.ServerInitializers;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * End to end in one process over 127.0.0.1: the real server and the real client moving a file, per block size,
+ * transport, digest and send mode (buffered frame runs or sendfile). The data goes to /dev/null so that the disk
+ * is not measured. The secondary result {@code bytes} is the throughput in bytes/s.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class TransferBenchmark {
+    @Param({"1024", "65536", "1048576"})
+    public int blockSize;
+
+    @Param({"epoll", "nio"})
+    public String transport;
+
+    @Param({"crc32c", "none"})
+    public String digest;
+
+    @Param({"buffered", "sendfile"})
+    public String sendMode;
+
+    /** Size of the file moved per operation, in MiB. */
+    @Param({"64"})
+    public int fileMiB;
+
+    private Path dir;
+    private RunningServer server;
+    private Endpoint endpoint;
+    private FetchOptions options;
+    private FileOutputStream devNull;
+    private FileChannel sink;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        dir = Files.createTempDirectory("netlab-bench");
+        byte[] block = new byte[1024 * 1024];
+        new Random(1).nextBytes(block);
+        try (FileOutputStream out = new FileOutputStream(dir.resolve("f.bin").toFile())) {
+            for (int i = 0; i < fileMiB; i++) {
+                out.write(block);
+            }
+        }
+        Transport t = Transport.valueOf(transport.toUpperCase());
+        ServerConfig config = new ServerConfig(InetAddress.getByName("127.0.0.1"), 0, t, 1, Duration.ofSeconds(60),
+                Duration.ofSeconds(10), Duration.ofSeconds(1), false);
+        server = RunningServer.start(config, ServerInitializers.file(new FileRoot(dir), 16 * 1024 * 1024, config,
+                SendMode.valueOf(sendMode.toUpperCase())));
+        endpoint = new Endpoint("127.0.0.1", server.localAddress().getPort(), null);
+        options = FetchOptions.defaults().withBlockSize(blockSize).withDigest(DigestAlgorithm.parse(digest))
+                .withTransport(t);
+        devNull = new FileOutputStream("/dev/null");
+        sink = devNull.getChannel();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        server.close();
+        devNull.close();
+        Files.deleteIfExists(dir.resolve("f.bin"));
+        Files.deleteIfExists(dir);
+    }
+
+    /** Counts the bytes moved, reported by JMH as bytes per second. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Bytes {
+        public long bytes;
+    }
+
+    /** One whole transfer of the file, verified, into /dev/null. */
+    @Benchmark
+    public TransferResult fetch(Bytes counter) throws Exception {
+        TransferResult r = FileFetcher.fetchTo(endpoint, "f.bin", sink, options, Progress.NONE);
+        counter.bytes += r.bytes();
+        return r;
+    }
+}

@@ -1,0 +1,29 @@
+package io.netlab.bench;
+
+import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.results.RunResult;
+
+import java.util.Collection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Proves the benchmarks still start and produce results (in this JVM, with a tiny configuration). No timing is
+ * asserted: speed is measured by running the benchmarks, not by tests.
+ */
+class BenchmarksStartTest {
+
+    @Test
+    void everyBenchmarkRunsAndScores() throws Exception {
+        Collection<RunResult> results = Benchmarks.run("--quick", "-f", "0", "-wi", "0", "-i", "1", "-r", "100ms",
+                "-p", "blockSize=1024,1048576", "-p", "transport=nio,epoll", "-p", "digest=crc32c",
+                "-p", "sendMode=buffered,sendfile", "-p", "fileMiB=2", "-rf", "json", "-rff", "target/jmh-smoke.json");
+        // 2 file codec + 1 copy reference per block size, 2 name/int, 2 block sizes x 2 transports x 2 send modes
+        assertThat(results).hasSize(3 * 2 + 2 + 2 * 2 * 2);
+        for (RunResult r : results) {
+            assertThat(r.getPrimaryResult().getScore()).as(r.getParams().getBenchmark()).isPositive();
+        }
+        assertThat(results).filteredOn(r -> r.getParams().getBenchmark().endsWith("TransferBenchmark.fetch"))
+                .allSatisfy(r -> assertThat(r.getSecondaryResults().get("bytes").getScore()).isPositive());
+    }
+}
