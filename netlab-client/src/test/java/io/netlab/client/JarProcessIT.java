@@ -173,6 +173,29 @@ class JarProcessIT {
     }
 
     @Test
+    void theLauncherScriptRecordsAClassDataArchiveAndThenUsesIt() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("served"));
+        Files.writeString(root.resolve("a.txt"), "via the launcher\n");
+        Server server = new Server("0", "--root", root.toString());
+        Path launcher = Path.of(System.getProperty("netlab.launcher", "../bin/netlab-client")).toAbsolutePath();
+        Path cache = tmp.resolve("cache");
+        for (int run = 1; run <= 2; run++) {
+            ProcessBuilder pb = new ProcessBuilder("bash", launcher.toString(), "127.0.0.1:" + server.port + ":a.txt",
+                    "copy" + run + ".txt").directory(tmp.toFile()).redirectErrorStream(true);
+            pb.environment().put("XDG_CACHE_HOME", cache.toString());
+            pb.environment().put("NETLAB_JAR", CLIENT_JAR.toAbsolutePath().toString());
+            Process p = pb.start();
+            started.add(p);
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(out).isZero();
+            assertThat(out).startsWith("fetched a.txt: 17 B in ").doesNotContain("warning", "cds");
+            assertThat(tmp.resolve("copy" + run + ".txt")).hasContent("via the launcher");
+            assertThat(cache.resolve("netlab/netlab-client.jsa")).as("archive after run %d", run).exists();
+        }
+    }
+
+    @Test
     void badCommandLinesAndUnreachableServersSayWhy() throws Exception {
         Result usage = client(null, "localhost:9");
         assertThat(usage.exit()).isEqualTo(2);

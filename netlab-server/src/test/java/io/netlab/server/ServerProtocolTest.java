@@ -209,6 +209,11 @@ class ServerProtocolTest {
         fileServer(Transport.AUTO);
         RawClient idle = new RawClient(server.localAddress());
         idle.send(new byte[] {'N'});
+        for (int i = 0; i < 500 && server.connectionCount() == 0; i++) {
+            Thread.onSpinWait();
+            TimeUnit.MILLISECONDS.sleep(10);   // until the server has accepted it: a connection in progress
+        }
+        assertThat(server.connectionCount()).isEqualTo(1);
         long start = System.nanoTime();
         server.close();
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
