@@ -38,6 +38,8 @@ public final class Benchmarks {
         if (cli.getIncludes().isEmpty()) {
             b.include("io\\.netlab\\.bench\\..*");
         }
+        // the in-process server logs each transfer at INFO: keep the benchmark output readable
+        b.jvmArgsAppend("-Dnetlab.log.level=WARN");
         if (!cli.getForkCount().hasValue()) {
             b.forks(1);
         }

@@ -47,7 +47,7 @@ public final class Chart {
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, W, H);
-        double max = rates.values().stream().mapToDouble(Chart::median).max().orElse(1) * 1.1;
+        double max = Math.ceil(rates.values().stream().mapToDouble(Chart::median).max().orElse(1) * 1.05 / 500) * 500;
         int plotW = W - LEFT - RIGHT;
         int plotH = H - TOP - BOTTOM;
         g.setColor(Color.BLACK);

@@ -3,7 +3,6 @@ package io.netlab.server;
 import io.netlab.codec.file.FileConstants;
 import io.netlab.runtime.NetlabVersion;
 import io.netlab.runtime.Transport;
-import io.netty.channel.socket.SocketChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -21,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BiConsumer;
 
 /**
  * The netlab server command line: {@code PORT [--root DIR]} serves files, {@code sum PORT} adds two numbers,
@@ -79,6 +77,12 @@ public final class NetlabServer implements Callable<Integer> {
         @Option(names = "--grace", paramLabel = "SECONDS", description = "on shutdown, time given to transfers in progress (default: ${DEFAULT-VALUE})")
         int grace = 10;
 
+        @Option(names = "--max-connections", paramLabel = "N", description = "connections held at most; more are answered BUSY (default: ${DEFAULT-VALUE})")
+        int maxConnections = ServerConfig.DEFAULT_MAX_CONNECTIONS;
+
+        @Option(names = "--max-connections-per-client", paramLabel = "N", description = "connections held at most from one address (default: ${DEFAULT-VALUE})")
+        int maxConnectionsPerClient = ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
+
         @Option(names = "--wire-log", description = "log every byte sent and received (very verbose)")
         boolean wireLog;
 
@@ -97,8 +101,13 @@ public final class NetlabServer implements Callable<Integer> {
             if (port < 0 || port > 65535) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "PORT: " + port + " (expected: 0..65535)");
             }
+            if (maxConnections < 1 || maxConnectionsPerClient < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--max-connections: " + maxConnections
+                        + ", --max-connections-per-client: " + maxConnectionsPerClient + " (expected: >= 1)");
+            }
             return new ServerConfig(address, port, transport, threads, Duration.ofSeconds(idleTimeout),
-                    Duration.ofSeconds(requestTimeout), Duration.ofSeconds(grace), wireLog);
+                    Duration.ofSeconds(requestTimeout), Duration.ofSeconds(grace), wireLog, maxConnections,
+                    maxConnectionsPerClient);
         }
     }
 
@@ -191,7 +200,7 @@ public final class NetlabServer implements Callable<Integer> {
         }
     }
 
-    private static int serve(String what, ServerConfig config, BiConsumer<SocketChannel, RunningServer> protocol,
+    private static int serve(String what, ServerConfig config, RunningServer.Protocol protocol,
                              String details) {
         Logger logger = LoggerFactory.getLogger(NetlabServer.class);
         RunningServer server;

@@ -3,9 +3,9 @@ package io.netlab.server;
 /**
  * Names of the handlers in the server pipelines, in pipeline order:
  * <pre>
- * file: [wire-log] idle -> frame-decoder -> frame-encoder -> chunked-writer -> file-handler
- * sum:  [wire-log] idle -> frame-decoder -> frame-encoder -> sum-handler
- * echo: [wire-log] idle -> line-decoder -> string-decoder -> string-encoder -> echo-handler
+ * file: [wire-log] idle -> limiter -> frame-decoder -> frame-encoder -> chunked-writer -> file-handler
+ * sum:  [wire-log] idle -> limiter -> frame-decoder -> frame-encoder -> sum-handler
+ * echo: [wire-log] idle -> limiter -> line-decoder -> string-decoder -> string-encoder -> echo-handler
  * </pre>
  */
 public final class PipelineNames {
@@ -13,6 +13,8 @@ public final class PipelineNames {
     public static final String WIRE_LOG = "wire-log";
     /** IdleStateHandler closing connections that make no progress. */
     public static final String IDLE = "idle";
+    /** ConnectionLimiter answering connections over the caps with BUSY. */
+    public static final String LIMITER = "limiter";
     /** The netlab frame decoder of the protocol. */
     public static final String FRAME_DECODER = "frame-decoder";
     /** The netlab frame encoder of the protocol. */

@@ -49,19 +49,30 @@ public final class RunningServer implements AutoCloseable {
     }
 
     /**
-     * Binds a server whose connections get the pipeline {@code protocol} sets up after the common handlers
-     * (wire log, idle timeout).
+     * A protocol as a server runs it: what it adds to each connection's pipeline (after the wire log, idle timeout
+     * and connection limiter), and the message it answers a connection over a cap with.
      *
-     * @param protocol adds the protocol's handlers; receives the server so that a handler may shut it down
+     * @param pipeline adds the protocol's handlers; receives the server so that a handler may shut it down
+     * @param busy     the protocol's BUSY error for a refused connection, given the reason
+     */
+    public record Protocol(java.util.function.BiConsumer<SocketChannel, RunningServer> pipeline,
+                           java.util.function.Function<String, Object> busy) {
+    }
+
+    /**
+     * Binds a server whose connections get the pipeline {@code protocol} sets up after the common handlers
+     * (wire log, idle timeout, connection limiter).
+     *
      * @throws InterruptedException when interrupted while binding
      * @throws java.io.IOException  (sneakily, from bind) when the address is in use or not available
      */
-    public static RunningServer start(ServerConfig config, java.util.function.BiConsumer<SocketChannel, RunningServer> protocol)
-            throws InterruptedException {
+    public static RunningServer start(ServerConfig config, Protocol protocol) throws InterruptedException {
         EventLoopGroup group = config.transport().newGroup(config.threads());
         ChannelGroup connections = new DefaultChannelGroup("netlab-connections", GlobalEventExecutor.INSTANCE);
         RunningServer server = new RunningServer(group, connections, config);
         LoggingHandler wireLog = config.wireLog() ? new LoggingHandler(LogLevel.INFO) : null;
+        ConnectionLimiter limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerClient(),
+                protocol.busy());
         ChannelHandler initializer = new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
@@ -72,7 +83,9 @@ public final class RunningServer implements AutoCloseable {
                 long idle = config.idleTimeout().toMillis();
                 ch.pipeline().addLast(PipelineNames.IDLE,
                         new IdleStateHandler(true, 0, 0, idle, TimeUnit.MILLISECONDS));
-                protocol.accept(ch, server);
+                protocol.pipeline().accept(ch, server);
+                // first inbound handler to see the connection: over a cap, the protocol handlers never do
+                ch.pipeline().addAfter(PipelineNames.IDLE, PipelineNames.LIMITER, limiter);
             }
         };
         ServerBootstrap b = new ServerBootstrap()

@@ -1,0 +1,247 @@
+package io.netlab.client;
+
+import com.sun.management.UnixOperatingSystemMXBean;
+import io.netlab.codec.NetlabFrames;
+import io.netlab.codec.file.FileConstants;
+import io.netlab.runtime.Transport;
+import io.netlab.server.FileRoot;
+import io.netlab.server.RunningServer;
+import io.netlab.server.ServerConfig;
+import io.netlab.server.ServerInitializers;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetric;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The server under load and abuse, over 127.0.0.1, bounded in count and time: connection caps answered BUSY,
+ * thousands of idle connections, many concurrent downloads, thousands of failing requests, and a sparse file over
+ * 4 GiB.
+ */
+class ResourceLimitsTest {
+    @TempDir
+    static Path root;
+
+    @BeforeAll
+    static void files() throws Exception {
+        byte[] data = new byte[50 * 1024 * 1024];
+        new Random(50).nextBytes(data);
+        Files.write(root.resolve("50m.bin"), data);
+        Files.writeString(root.resolve("small.txt"), "small\n");
+    }
+
+    @AfterAll
+    static void cleanUp() throws IOException {
+        Files.deleteIfExists(root.resolve("sparse.bin"));
+    }
+
+    private static RunningServer server(int total, int perClient) throws Exception {
+        ServerConfig c = TestServers.config(Transport.AUTO).withConnectionLimits(total, perClient);
+        return RunningServer.start(c, ServerInitializers.file(new FileRoot(root), FileConstants.MAX_BLOCK_SIZE, c));
+    }
+
+    private static Socket connect(RunningServer server, String from) throws IOException {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(from, 0));
+        s.connect(new InetSocketAddress("127.0.0.1", server.localAddress().getPort()), 5000);
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    /** Reads one frame's type and, for an ERROR, its code and message. */
+    private static String readFrame(Socket s) throws IOException {
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        assertThat(in.readUnsignedShort()).isEqualTo(NetlabFrames.MAGIC);
+        in.readUnsignedByte();
+        int type = in.readUnsignedByte();
+        byte[] body = new byte[in.readInt()];
+        in.readFully(body);
+        if (type != NetlabFrames.TYPE_ERROR) {
+            return "type " + type;
+        }
+        int code = ((body[0] & 0xff) << 8) | (body[1] & 0xff);
+        return "error " + code + ": " + new String(body, 4, body.length - 4, StandardCharsets.UTF_8);
+    }
+
+    private static void request(Socket s, String path) throws IOException {
+        byte[] p = path.getBytes(StandardCharsets.UTF_8);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 15 + p.length);
+        b.putShort((short) 0x4E4C).put((byte) 1).put((byte) 0x10).putInt(15 + p.length)
+                .putInt(1024).putLong(0).put((byte) 1).putShort((short) p.length).put(p);
+        OutputStream out = s.getOutputStream();
+        out.write(b.array());
+        out.flush();
+    }
+
+    private static void awaitConnections(RunningServer server, int n) throws InterruptedException {
+        for (int i = 0; i < 1000 && server.connectionCount() != n; i++) {
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
+        assertThat(server.connectionCount()).isEqualTo(n);
+    }
+
+    @Test
+    void connectionsOverTheCapsAreAnsweredBusyAndOthersAreServed() throws Exception {
+        try (RunningServer server = server(3, 2);
+             Socket a1 = connect(server, "127.0.0.1");
+             Socket a2 = connect(server, "127.0.0.1")) {
+            awaitConnections(server, 2);
+            try (Socket a3 = connect(server, "127.0.0.1")) {
+                request(a3, "small.txt");     // a refused connection's request is never served
+                assertThat(readFrame(a3)).isEqualTo("error 6: connections from 127.0.0.1: 3 (expected: <= 2); try again later");
+                assertThat(a3.getInputStream().read()).isEqualTo(-1);
+            }
+            awaitConnections(server, 2);    // the refused one lingers until its client closes
+            try (Socket b1 = connect(server, "127.0.0.2")) {
+                awaitConnections(server, 3);
+                try (Socket c1 = connect(server, "127.0.0.3")) {
+                    assertThat(readFrame(c1)).isEqualTo("error 6: connections: 4 (expected: <= 3); try again later");
+                }
+                request(b1, "small.txt");
+                assertThat(readFrame(b1)).isEqualTo("type 17");
+            }
+            a1.close();
+            awaitConnections(server, 1);
+            try (Socket a4 = connect(server, "127.0.0.1")) {
+                request(a4, "small.txt");
+                assertThat(readFrame(a4)).isEqualTo("type 17");
+            }
+        }
+    }
+
+    @Test
+    void thousandsOfIdleConnectionsDoNotKeepANormalClientWaiting() throws Exception {
+        UnixOperatingSystemMXBean os = (UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        // both ends live in this JVM: two descriptors per connection
+        int idle = (int) Math.min(2000, (os.getMaxFileDescriptorCount() - os.getOpenFileDescriptorCount() - 300) / 2);
+        assertThat(idle).as("file descriptors for the idle connections").isGreaterThanOrEqualTo(500);
+        try (RunningServer server = server(idle + 10, idle + 10)) {
+            List<Socket> sockets = new ArrayList<>();
+            try {
+                for (int i = 0; i < idle; i++) {
+                    sockets.add(connect(server, "127.0.0." + (1 + i % 200)));
+                }
+                awaitConnections(server, idle);
+                Path out = Files.createTempDirectory(root, "idle").resolve("small.txt");
+                long start = System.nanoTime();
+                FileFetcher.fetch(TestServers.endpoint(server), "small.txt", out, FetchOptions.defaults(), Progress.NONE);
+                assertThat(out).hasContent("small");
+                assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(10);
+            } finally {
+                for (Socket s : sockets) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aHundredConcurrentDownloadsAllVerify() throws Exception {
+        try (RunningServer server = server(200, 200)) {
+            ExecutorService pool = Executors.newFixedThreadPool(100);
+            try (FileChannel devNull = FileChannel.open(Path.of("/dev/null"), StandardOpenOption.WRITE)) {
+                List<Future<TransferResult>> results = new ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                    // into /dev/null: the digest, checked against the server's, is what verifies each copy
+                    results.add(pool.submit(() -> FileFetcher.fetchTo(TestServers.endpoint(server), "50m.bin", devNull,
+                            FetchOptions.defaults().withBlockSize(1024 * 1024), Progress.NONE)));
+                }
+                String digest = crc32c(root.resolve("50m.bin"));
+                for (Future<TransferResult> f : results) {
+                    TransferResult r = f.get(120, TimeUnit.SECONDS);
+                    assertThat(r.bytes()).isEqualTo(50L * 1024 * 1024);
+                    assertThat(r.digestHex()).isEqualTo(digest);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    private static String crc32c(Path p) throws IOException {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(Files.readAllBytes(p));
+        return String.format("%08x", crc.getValue());
+    }
+
+    @Test
+    void tenThousandFailingRequestsLeaveDescriptorsAndBuffersAtBaseline() throws Exception {
+        UnixOperatingSystemMXBean os = (UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        ByteBufAllocatorMetric buffers = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric();
+        try (RunningServer server = server(1000, 1000)) {
+            String[] bad = {"missing.bin", "../etc/passwd", "/etc/passwd", "a//b", "dir\\x"};
+            Runnable batch = () -> {
+                for (int i = 0; i < 1250; i++) {
+                    try (Socket s = connect(server, "127.0.0.1")) {
+                        request(s, bad[i % bad.length]);
+                        assertThat(readFrame(s)).startsWith("error ");
+                    } catch (IOException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+            };
+            batch.run();                              // warm up the pools, then take the baseline
+            awaitConnections(server, 0);
+            long fds = os.getOpenFileDescriptorCount();
+            long used = buffers.usedDirectMemory() + buffers.usedHeapMemory();
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<?>> f = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    f.add(pool.submit(batch));
+                }
+                for (Future<?> x : f) {
+                    x.get(120, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            awaitConnections(server, 0);
+            assertThat(os.getOpenFileDescriptorCount()).as("open descriptors after 10,000 refusals").isLessThanOrEqualTo(fds + 5);
+            assertThat(buffers.usedDirectMemory() + buffers.usedHeapMemory()).as("pooled buffer memory")
+                    .isLessThanOrEqualTo(used + 4 * 1024 * 1024);
+        }
+    }
+
+    @Test
+    void aSparseFileOverFourGigabytesArrivesWhole() throws Exception {
+        Path sparse = root.resolve("sparse.bin");
+        long size = 5L * 1024 * 1024 * 1024 + 123;
+        try (FileChannel ch = FileChannel.open(sparse, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                StandardOpenOption.SPARSE)) {
+            ch.write(java.nio.ByteBuffer.wrap("the end".getBytes(StandardCharsets.US_ASCII)), size - 7);
+        }
+        try (RunningServer server = server(10, 10);
+             FileChannel devNull = FileChannel.open(Path.of("/dev/null"), StandardOpenOption.WRITE)) {
+            TransferResult r = FileFetcher.fetchTo(TestServers.endpoint(server), "sparse.bin", devNull,
+                    FetchOptions.defaults().withBlockSize(FileConstants.MAX_BLOCK_SIZE), Progress.NONE);
+            assertThat(r.bytes()).isEqualTo(size);   // counted by the client, checked against FILE_HEADER and FILE_END
+        } finally {
+            Files.deleteIfExists(sparse);
+        }
+    }
+}
