@@ -143,11 +143,11 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
         if (state != State.DATA) {
             return;     // a write failed earlier in this run
         }
-        digest.update(buf, index, length);
         received += length;
         if (length >= DIRECT_WRITE_THRESHOLD) {
-            // a big block: written straight from the received buffers, no copy (after what is already pending)
+            // a big block: digested and written straight from the received buffers, no copy (after what is pending)
             if (writePending(ctx)) {
+                digest.update(buf, index, length);
                 write(ctx, buf.slice(index, length));
             }
             return;
@@ -202,6 +202,8 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
         if (pending == null || !pending.isReadable()) {
             return true;
         }
+        // small blocks are digested here, in one call per gathered buffer (still in cache from the copy), in order
+        digest.update(pending);
         boolean ok = write(ctx, pending);
         if (pending != null) {
             pending.clear();

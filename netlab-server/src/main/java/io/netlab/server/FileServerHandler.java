@@ -9,7 +9,6 @@ import io.netlab.runtime.Console;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,7 +90,7 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FileRequest> {
         logger.info("{} fetching {} ({} bytes, {}-byte blocks, {})", ctx.channel().remoteAddress(), shown,
                 file.size(), request.blockSize(), request.digest().name().toLowerCase());
         FileFrameChunkedInput input = new FileFrameChunkedInput(file.channel(), file.size(), 0, request.blockSize(),
-                request.digest(), FileFrameChunkedInput.DEFAULT_READ_AHEAD, sendMode.modeFor(request.blockSize()));
+                request.digest(), FileFrameChunkedInput.DEFAULT_READ_AHEAD, sendMode.modeFor(request.blockSize(), request.digest()));
         ctx.writeAndFlush(input).addListener((ChannelFutureListener) f -> {
             long nanos = System.nanoTime() - start;
             if (f.isSuccess()) {
@@ -115,15 +114,6 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FileRequest> {
         return t.getMessage() != null && (t.getMessage().contains("Broken pipe") || t.getMessage().contains("reset"));
     }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof IdleStateEvent) {
-            logger.info("{} made no progress for too long: closing", ctx.channel());
-            ctx.close();
-            return;
-        }
-        super.userEventTriggered(ctx, evt);
-    }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {

@@ -50,7 +50,7 @@ public final class NetlabServer implements Callable<Integer> {
     int maxBlockSize = FileConstants.MAX_BLOCK_SIZE;
 
     @Option(names = "--send-mode", paramLabel = "auto|buffered|sendfile",
-            description = "how file data is sent: sendfile (zero-copy) or buffered runs; auto uses sendfile for blocks >= 64 KiB (default: auto)")
+            description = "how file data is sent: sendfile (zero-copy) or buffered runs; auto uses sendfile for blocks >= 64 KiB when no digest is asked for (default: auto)")
     SendMode sendMode = SendMode.AUTO;
 
     @Mixin
