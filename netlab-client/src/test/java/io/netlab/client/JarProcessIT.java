@@ -173,6 +173,43 @@ class JarProcessIT {
     }
 
     @Test
+    void aClientKilledMidTransferLeavesOnlyItsPartFile() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("served"));
+        byte[] data = new byte[8 * 1024 * 1024];
+        new Random(8).nextBytes(data);
+        Files.write(root.resolve("big.bin"), data);
+        Server server = new Server("0", "--root", root.toString());
+        Path downloads = Files.createDirectories(tmp.resolve("downloads"));
+        // a relay capped at 1 MiB/s makes the transfer last long enough to be killed in the middle
+        try (FaultProxy slow = new FaultProxy(new java.net.InetSocketAddress("127.0.0.1", server.port),
+                FaultProxy.Fault.RATE, 0, 1024 * 1024)) {
+            Process client = new ProcessBuilder(java(), "-jar", CLIENT_JAR.toString(),
+                    "127.0.0.1:" + slow.port() + ":big.bin", downloads.resolve("big.bin").toString())
+                    .redirectErrorStream(true).start();
+            started.add(client);
+            for (int i = 0; i < 1000 && partFiles(downloads) == 0; i++) {
+                TimeUnit.MILLISECONDS.sleep(10);
+            }
+            TimeUnit.MILLISECONDS.sleep(500);   // some data on disk
+            client.destroyForcibly();           // SIGKILL: no shutdown hook, no clean-up
+            assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(downloads.resolve("big.bin")).doesNotExist();
+        try (var files = Files.list(downloads)) {
+            assertThat(files).singleElement().satisfies(p -> {
+                assertThat(p.getFileName().toString()).startsWith(".big.bin.").endsWith(".part");
+                assertThat(Files.size(p)).isBetween(1L, (long) data.length - 1);
+            });
+        }
+    }
+
+    private static long partFiles(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".part")).count();
+        }
+    }
+
+    @Test
     void theLauncherScriptRecordsAClassDataArchiveAndThenUsesIt() throws Exception {
         Path root = Files.createDirectories(tmp.resolve("served"));
         Files.writeString(root.resolve("a.txt"), "via the launcher\n");
