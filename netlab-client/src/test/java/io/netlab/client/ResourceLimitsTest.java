@@ -43,6 +43,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 4 GiB.
  */
 class ResourceLimitsTest {
+    // CI sizes; `mvn -B verify -Psoak` (see the client pom) raises them for a long soak
+    private static final int IDLE = Integer.getInteger("netlab.soak.idleConnections", 2000);
+    private static final int DOWNLOADS = Integer.getInteger("netlab.soak.downloads", 100);
+    private static final int FAILING = Integer.getInteger("netlab.soak.failingRequests", 10_000);
+    private static final long SPARSE_GIB = Long.getLong("netlab.soak.sparseGiB", 5);
+
     @TempDir
     static Path root;
 
@@ -137,7 +143,7 @@ class ResourceLimitsTest {
     void thousandsOfIdleConnectionsDoNotKeepANormalClientWaiting() throws Exception {
         UnixOperatingSystemMXBean os = (UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         // both ends live in this JVM: two descriptors per connection
-        int idle = (int) Math.min(2000, (os.getMaxFileDescriptorCount() - os.getOpenFileDescriptorCount() - 300) / 2);
+        int idle = (int) Math.min(IDLE, (os.getMaxFileDescriptorCount() - os.getOpenFileDescriptorCount() - 300) / 2);
         assertThat(idle).as("file descriptors for the idle connections").isGreaterThanOrEqualTo(500);
         try (RunningServer server = server(idle + 10, idle + 10)) {
             List<Socket> sockets = new ArrayList<>();
@@ -161,11 +167,11 @@ class ResourceLimitsTest {
 
     @Test
     void aHundredConcurrentDownloadsAllVerify() throws Exception {
-        try (RunningServer server = server(200, 200)) {
-            ExecutorService pool = Executors.newFixedThreadPool(100);
+        try (RunningServer server = server(DOWNLOADS + 100, DOWNLOADS + 100)) {
+            ExecutorService pool = Executors.newFixedThreadPool(DOWNLOADS);
             try (FileChannel devNull = FileChannel.open(Path.of("/dev/null"), StandardOpenOption.WRITE)) {
                 List<Future<TransferResult>> results = new ArrayList<>();
-                for (int i = 0; i < 100; i++) {
+                for (int i = 0; i < DOWNLOADS; i++) {
                     // into /dev/null: the digest, checked against the server's, is what verifies each copy
                     results.add(pool.submit(() -> FileFetcher.fetchTo(TestServers.endpoint(server), "50m.bin", devNull,
                             FetchOptions.defaults().withBlockSize(1024 * 1024), Progress.NONE)));
@@ -195,7 +201,7 @@ class ResourceLimitsTest {
         try (RunningServer server = server(1000, 1000)) {
             String[] bad = {"missing.bin", "../etc/passwd", "/etc/passwd", "a//b", "dir\\x"};
             Runnable batch = () -> {
-                for (int i = 0; i < 1250; i++) {
+                for (int i = 0; i < FAILING / 8; i++) {
                     try (Socket s = connect(server, "127.0.0.1")) {
                         request(s, bad[i % bad.length]);
                         assertThat(readFrame(s)).startsWith("error ");
@@ -230,7 +236,7 @@ class ResourceLimitsTest {
     @Test
     void aSparseFileOverFourGigabytesArrivesWhole() throws Exception {
         Path sparse = root.resolve("sparse.bin");
-        long size = 5L * 1024 * 1024 * 1024 + 123;
+        long size = SPARSE_GIB * 1024 * 1024 * 1024 + 123;
         try (FileChannel ch = FileChannel.open(sparse, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 StandardOpenOption.SPARSE)) {
             ch.write(java.nio.ByteBuffer.wrap("the end".getBytes(StandardCharsets.US_ASCII)), size - 7);
