@@ -67,6 +67,24 @@ class ClientDiskTest {
     }
 
     @Test
+    void aDestinationDirectoryThatCannotBeWrittenIsALocalError() throws Exception {
+        Path locked = Files.createDirectories(tmp.resolve("locked"));
+        // the tests run as root, which ignores permission bits; the immutable attribute stops root too
+        assumeTrue(run("chattr", "+i", locked.toString()) == 0, "chattr +i works on this file system");
+        try {
+            FileFetcher.fetch(TestServers.endpoint(server), "new.txt", locked.resolve("copy.txt"), FetchOptions.defaults(),
+                    Progress.NONE);
+            throw new AssertionError("wrote into an immutable directory");
+        } catch (ClientException e) {
+            assertThat(e.kind()).isEqualTo(ClientException.Kind.LOCAL);
+            assertThat(e.getMessage()).startsWith("cannot write in " + locked + ": ").contains("Operation not permitted");
+        } finally {
+            run("chattr", "-i", locked.toString());
+        }
+        assertThat(Files.list(locked)).isEmpty();
+    }
+
+    @Test
     void aSymlinkDestinationIsAnExistingFileAndForceReplacesTheLinkNotItsTarget() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("links"));
         Path target = Files.writeString(dir.resolve("target.txt"), "precious\n");
