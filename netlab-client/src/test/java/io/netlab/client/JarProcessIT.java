@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The built jars, run as separate processes exactly as a user runs them. */
 class JarProcessIT {
@@ -44,10 +45,14 @@ class JarProcessIT {
         final Thread reader;
 
         Server(String... args) throws Exception {
-            List<String> cmd = new ArrayList<>(List.of(java(), "-jar", SERVER_JAR.toString()));
-            cmd.addAll(List.of(args));
+            this(null, prepend(List.of(java(), "-jar", SERVER_JAR.toString()), args));
+        }
+
+        /** Runs {@code command} (a whole server command line) in {@code dir}, or in the test's directory. */
+        Server(Path dir, String... command) throws Exception {
+            List<String> cmd = new ArrayList<>(List.of(command));
             cmd.addAll(List.of("--bind", "127.0.0.1"));
-            process = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectErrorStream(true).start();
+            process = new ProcessBuilder(cmd).directory((dir == null ? tmp : dir).toFile()).redirectErrorStream(true).start();
             started.add(process);
             reader = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -81,6 +86,12 @@ class JarProcessIT {
     }
 
     private record Result(int exit, String out, String err) {
+    }
+
+    private static String[] prepend(List<String> head, String... tail) {
+        List<String> all = new ArrayList<>(head);
+        all.addAll(List.of(tail));
+        return all.toArray(new String[0]);
     }
 
     private static String java() {
@@ -170,6 +181,37 @@ class JarProcessIT {
         assertThat(one.out()).isEqualTo("HELLO WORLD\n");
         Result typed = client("first line\nsecond\n", "echo", "127.0.0.1:" + server.port);
         assertThat(typed.out()).isEqualTo("FIRST LINE\nSECOND\n");
+    }
+
+    @Test
+    void anUnprivilegedServerRefusesAFileItMayNotRead() throws Exception {
+        // root reads everything, so the server runs as nobody (setpriv), from a copy of its jar nobody can read
+        assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"), "the tests run as root");
+        Path shared = Files.createTempDirectory(Path.of("/tmp"), "netlab-nobody");
+        try {
+            Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path jar = Files.copy(SERVER_JAR, shared.resolve("netlab-server.jar"));
+            Path served = Files.createDirectories(shared.resolve("served"));
+            Files.setPosixFilePermissions(served, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path secret = Files.writeString(served.resolve("secret.txt"), "not for nobody\n");
+            Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
+            Files.writeString(served.resolve("open.txt"), "for everyone\n");
+            Files.setPosixFilePermissions(jar, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            Files.setPosixFilePermissions(served.resolve("open.txt"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            assumeTrue(new ProcessBuilder("setpriv", "--version").start().waitFor() == 0, "setpriv is available");
+            Server server = new Server(shared, "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                    java(), "-jar", jar.toString(), "0", "--root", served.toString());
+            Result denied = client(null, "127.0.0.1:" + server.port + ":secret.txt", "secret.txt");
+            assertThat(denied.exit()).isEqualTo(1);
+            assertThat(denied.err()).contains("netlab-client: secret.txt: permission denied on the server [ACCESS_DENIED]");
+            Result ok = client(null, "127.0.0.1:" + server.port + ":open.txt", "open.txt");
+            assertThat(ok.exit()).as(ok.err()).isZero();
+            assertThat(tmp.resolve("open.txt")).hasContent("for everyone");
+        } finally {
+            try (var files = Files.walk(shared)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     @Test
