@@ -35,7 +35,7 @@ final class Connector implements AutoCloseable {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
                 // big reads: a bulk transfer is read in up to 4 MiB per system call instead of Netty's default 64 KiB
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(4096, 256 * 1024, 4 * 1024 * 1024))
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(4096, 256 * 1024, 4 * 1024 * 1024))
                 .handler(initializer);
         ChannelFuture f = b.connect(endpoint.host(), endpoint.port()).await();
         if (f.isSuccess()) {

@@ -111,6 +111,7 @@ class ResourceLimitsTest {
     }
 
     @Test
+    @SuppressWarnings("try")    // a2 only holds a slot; a1 is closed early on purpose
     void connectionsOverTheCapsAreAnsweredBusyAndOthersAreServed() throws Exception {
         try (RunningServer server = server(3, 2);
              Socket a1 = connect(server, "127.0.0.1");

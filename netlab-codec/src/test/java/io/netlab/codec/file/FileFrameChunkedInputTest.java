@@ -82,7 +82,7 @@ class FileFrameChunkedInputTest {
         assertThat(end.totalBytes()).isEqualTo(size);
         assertThat(end.digest()).isEqualTo(digest);
         assertThat(end.digestValue()).isEqualTo(reference(digest, expected));
-        assertThat((Object) client.readInbound()).isNull();
+        assertThat(client.<Object>readInbound()).isNull();
         assertThat(server.finishAndReleaseAll()).isFalse();
         assertThat(client.finishAndReleaseAll()).isFalse();
     }

@@ -104,14 +104,14 @@ class FileFrameCodecTest {
                 new FileEnd(2, DigestAlgorithm.NONE, new byte[0]));
         assertThat(decoder.writeInbound(Unpooled.wrappedBuffer(wire))).isTrue();
         assertThat(decoder.inboundMessages()).hasSize(4);
-        assertThat((Object) decoder.readInbound()).isInstanceOf(FileHeader.class);
+        assertThat(decoder.<Object>readInbound()).isInstanceOf(FileHeader.class);
         FileChunk a = decoder.readInbound();
         FileChunk b = decoder.readInbound();
         assertThat(a.content().getByte(0)).isEqualTo((byte) 1);
         assertThat(b.content().getByte(0)).isEqualTo((byte) 2);
         a.release();
         b.release();
-        assertThat((Object) decoder.readInbound()).isEqualTo(new FileEnd(2, DigestAlgorithm.NONE, new byte[0]));
+        assertThat(decoder.<Object>readInbound()).isEqualTo(new FileEnd(2, DigestAlgorithm.NONE, new byte[0]));
     }
 
     @Test

@@ -66,10 +66,10 @@ class NamedIntCodecTest {
     void severalFramesInOneBufferAllComeOut() {
         byte[] wire = encode(new NamedIntMessage("a", 1), new NamedIntMessage("b", 2), new NamedIntMessage("c", 3));
         assertThat(decoder.writeInbound(Unpooled.wrappedBuffer(wire))).isTrue();
-        assertThat((Object) decoder.readInbound()).isEqualTo(new NamedIntMessage("a", 1));
-        assertThat((Object) decoder.readInbound()).isEqualTo(new NamedIntMessage("b", 2));
-        assertThat((Object) decoder.readInbound()).isEqualTo(new NamedIntMessage("c", 3));
-        assertThat((Object) decoder.readInbound()).isNull();
+        assertThat(decoder.<Object>readInbound()).isEqualTo(new NamedIntMessage("a", 1));
+        assertThat(decoder.<Object>readInbound()).isEqualTo(new NamedIntMessage("b", 2));
+        assertThat(decoder.<Object>readInbound()).isEqualTo(new NamedIntMessage("c", 3));
+        assertThat(decoder.<Object>readInbound()).isNull();
     }
 
     @Test
@@ -197,7 +197,7 @@ class NamedIntCodecTest {
     void unknownErrorCodeDecodesAsUndefined() {
         byte[] body = {0x03, (byte) 0xE7, 0, 2, 'h', 'i'};
         assertThat(decoder.writeInbound(Bytes.frame(1, 0x7F, body))).isTrue();
-        assertThat((Object) decoder.readInbound()).isEqualTo(new NamedIntError(ErrorCode.UNDEFINED, "hi"));
+        assertThat(decoder.<Object>readInbound()).isEqualTo(new NamedIntError(ErrorCode.UNDEFINED, "hi"));
     }
 
     @Test
