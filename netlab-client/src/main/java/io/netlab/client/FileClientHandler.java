@@ -43,9 +43,9 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
     private final Progress progress;
     private final long readTimeoutSeconds;
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-    private ByteBuf pending;
-    private ChannelHandlerContext ctx;
     private final FileDataRun.PayloadVisitor payloadSink = this::payload;
+    private ChannelHandlerContext ctx;
+    private ByteBuf pending;
 
     private State state = State.AWAIT_HEADER;
     private long expected = -1;
@@ -62,6 +62,11 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
     /** Completes with the verified digest value, or fails with a {@link ClientException}. */
     CompletableFuture<byte[]> result() {
         return result;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;     // for the payload visitor, which gets no context of its own
     }
 
     @Override
@@ -119,7 +124,6 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
 
     private void onRun(ChannelHandlerContext ctx, FileDataRun run) {
         if (accept(ctx, run.payloadBytes())) {
-            this.ctx = ctx;
             run.forEachPayload(payloadSink);
         }
     }
@@ -134,7 +138,6 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
             protocolError(ctx, "the server sent more than the " + expected + " bytes it announced");
             return false;
         }
-        this.ctx = ctx;
         return true;
     }
 

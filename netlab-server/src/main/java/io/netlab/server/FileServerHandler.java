@@ -1,7 +1,6 @@
 package io.netlab.server;
 
 import io.netlab.codec.ErrorCode;
-import io.netlab.codec.file.FileConstants;
 import io.netlab.codec.file.FileError;
 import io.netlab.codec.file.FileFrameChunkedInput;
 import io.netlab.codec.file.FileRequest;
@@ -114,7 +113,6 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FileRequest> {
         return t.getMessage() != null && (t.getMessage().contains("Broken pipe") || t.getMessage().contains("reset"));
     }
 
-
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         ErrorCode code = ProtocolErrors.codeFor(cause);
@@ -134,7 +132,4 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FileRequest> {
             ctx.writeAndFlush(new FileError(code, message)).addListener(ChannelFutureListener.CLOSE);
         }
     }
-
-    /** The largest block size a client may ask for by default. */
-    static final int DEFAULT_MAX_BLOCK_SIZE = FileConstants.MAX_BLOCK_SIZE;
 }
