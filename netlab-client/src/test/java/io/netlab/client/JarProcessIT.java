@@ -229,10 +229,9 @@ class JarProcessIT {
                     "127.0.0.1:" + slow.port() + ":big.bin", downloads.resolve("big.bin").toString())
                     .redirectErrorStream(true).start();
             started.add(client);
-            for (int i = 0; i < 1000 && partFiles(downloads) == 0; i++) {
-                TimeUnit.MILLISECONDS.sleep(10);
+            for (int i = 0; i < 2000 && partBytes(downloads) == 0; i++) {
+                TimeUnit.MILLISECONDS.sleep(10);    // until some data is on disk
             }
-            TimeUnit.MILLISECONDS.sleep(500);   // some data on disk
             client.destroyForcibly();           // SIGKILL: no shutdown hook, no clean-up
             assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
         }
@@ -245,9 +244,9 @@ class JarProcessIT {
         }
     }
 
-    private static long partFiles(Path dir) throws IOException {
+    private static long partBytes(Path dir) throws IOException {
         try (var files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".part")).count();
+            return files.filter(p -> p.getFileName().toString().endsWith(".part")).mapToLong(p -> p.toFile().length()).sum();
         }
     }
 
