@@ -62,6 +62,16 @@ public final class FileFetcher {
             throw new ClientException(ClientException.Kind.LOCAL, "cannot write in " + dir + ": " + reason(e), e);
         }
         boolean kept = false;
+        // Ctrl-C or SIGTERM in the middle: remove the partial file on the way out (SIGKILL leaves only the .part)
+        Path partial = temp;
+        Thread cleanUp = new Thread(() -> {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException ignored) {
+                // the JVM is going away; the .part name says what it is
+            }
+        }, "netlab-remove-partial");
+        Runtime.getRuntime().addShutdownHook(cleanUp);
         try {
             byte[] digestValue;
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE);
@@ -80,6 +90,11 @@ public final class FileFetcher {
         } catch (IOException e) {
             throw new ClientException(ClientException.Kind.LOCAL, "local disk error: " + reason(e), e);
         } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanUp);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or will run
+            }
             if (!kept) {
                 try {
                     Files.deleteIfExists(temp);

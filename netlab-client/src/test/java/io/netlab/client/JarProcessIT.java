@@ -216,13 +216,31 @@ class JarProcessIT {
 
     @Test
     void aClientKilledMidTransferLeavesOnlyItsPartFile() throws Exception {
+        Path downloads = interruptMidTransfer(true);
+        try (var files = Files.list(downloads)) {
+            assertThat(files).singleElement().satisfies(p -> {
+                assertThat(p.getFileName().toString()).startsWith(".big.bin.").endsWith(".part");
+                assertThat(Files.size(p)).isBetween(1L, 8L * 1024 * 1024 - 1);
+            });
+        }
+    }
+
+    @Test
+    void aClientStoppedWithSigtermMidTransferLeavesNothing() throws Exception {
+        Path downloads = interruptMidTransfer(false);
+        try (var files = Files.list(downloads)) {
+            assertThat(files).as("no destination, no .part").isEmpty();
+        }
+    }
+
+    /** Fetches an 8 MiB file through a 1 MiB/s relay and stops the client (SIGKILL or SIGTERM) once data is on disk. */
+    private Path interruptMidTransfer(boolean kill) throws Exception {
         Path root = Files.createDirectories(tmp.resolve("served"));
         byte[] data = new byte[8 * 1024 * 1024];
         new Random(8).nextBytes(data);
         Files.write(root.resolve("big.bin"), data);
         Server server = new Server("0", "--root", root.toString());
-        Path downloads = Files.createDirectories(tmp.resolve("downloads"));
-        // a relay capped at 1 MiB/s makes the transfer last long enough to be killed in the middle
+        Path downloads = Files.createDirectories(tmp.resolve(kill ? "killed" : "stopped"));
         try (FaultProxy slow = new FaultProxy(new java.net.InetSocketAddress("127.0.0.1", server.port),
                 FaultProxy.Fault.RATE, 0, 1024 * 1024)) {
             Process client = new ProcessBuilder(java(), "-jar", CLIENT_JAR.toString(),
@@ -232,16 +250,15 @@ class JarProcessIT {
             for (int i = 0; i < 2000 && partBytes(downloads) == 0; i++) {
                 TimeUnit.MILLISECONDS.sleep(10);    // until some data is on disk
             }
-            client.destroyForcibly();           // SIGKILL: no shutdown hook, no clean-up
+            if (kill) {
+                client.destroyForcibly();           // SIGKILL: no shutdown hook, no clean-up
+            } else {
+                client.toHandle().destroy();        // SIGTERM: the client removes its partial file
+            }
             assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(downloads.resolve("big.bin")).doesNotExist();
-        try (var files = Files.list(downloads)) {
-            assertThat(files).singleElement().satisfies(p -> {
-                assertThat(p.getFileName().toString()).startsWith(".big.bin.").endsWith(".part");
-                assertThat(Files.size(p)).isBetween(1L, (long) data.length - 1);
-            });
-        }
+        return downloads;
     }
 
     private static long partBytes(Path dir) throws IOException {
