@@ -118,11 +118,7 @@ public abstract class NetlabFrameDecoder extends ByteToMessageDecoder {
                 try {
                     decodeRun(type, run, count, bodies, out);
                 } catch (RuntimeException e) {
-                    for (int i = out.size() - 1; i >= before; i--) {
-                        ReferenceCountUtil.release(out.remove(i));
-                    }
-                    throw fail(in, e instanceof DecoderException d ? d
-                            : new CorruptedFrameException(NetlabFrames.typeName(type) + ": " + e.getMessage(), e));
+                    throw fail(in, out, before, type, e);
                 }
                 return;
             }
@@ -136,17 +132,18 @@ public abstract class NetlabFrameDecoder extends ByteToMessageDecoder {
                 throw new CorruptedFrameException(NetlabFrames.typeName(type) + ": " + body.readableBytes()
                         + " unexpected bytes at the end of a " + length + "-byte body");
             }
-        } catch (DecoderException e) {
-            for (int i = out.size() - 1; i >= before; i--) {
-                ReferenceCountUtil.release(out.remove(i));
-            }
-            throw fail(in, e);
         } catch (RuntimeException e) {
-            for (int i = out.size() - 1; i >= before; i--) {
-                ReferenceCountUtil.release(out.remove(i));
-            }
-            throw fail(in, new CorruptedFrameException(NetlabFrames.typeName(type) + ": " + e.getMessage(), e));
+            throw fail(in, out, before, type, e);
         }
+    }
+
+    /** Takes back (and releases) what this frame added to {@code out}, then fails like {@link #fail(ByteBuf, DecoderException)}. */
+    private DecoderException fail(ByteBuf in, List<Object> out, int before, int type, RuntimeException e) {
+        for (int i = out.size() - 1; i >= before; i--) {
+            ReferenceCountUtil.release(out.remove(i));
+        }
+        return fail(in, e instanceof DecoderException d ? d
+                : new CorruptedFrameException(NetlabFrames.typeName(type) + ": " + e.getMessage(), e));
     }
 
     private DecoderException fail(ByteBuf in, DecoderException cause) {
