@@ -1,8 +1,8 @@
 package io.netlab.bench;
 
-import io.netlab.codec.file.FileChunk;
-import io.netlab.codec.file.FileFrameDecoder;
-import io.netlab.codec.file.FileFrameEncoder;
+import io.netlab.codec.FileChunk;
+import io.netlab.codec.FileFrameDecoder;
+import io.netlab.codec.FileFrameEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;

@@ -1,10 +1,7 @@
 package io.netlab.bench;
 
-import io.netlab.runtime.Transport;
-import io.netlab.server.FileRoot;
+import io.netlab.server.FileServer;
 import io.netlab.server.RunningServer;
-import io.netlab.server.ServerConfig;
-import io.netlab.server.ServerInitializers;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetric;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
@@ -42,12 +39,10 @@ public final class MemoryCheck {
         int blockSize = args.length > 5 ? Integer.parseInt(args[5]) : 1024;
         String clientJar = System.getProperty("netlab.client.jar", "netlab-client/target/netlab-client.jar");
 
-        ServerConfig config = new ServerConfig(InetAddress.getByName("127.0.0.1"), 0, Transport.AUTO, 0,
-                Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(1), false);
         MemoryMXBean heap = ManagementFactory.getMemoryMXBean();
         ByteBufAllocatorMetric buffers = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric();
-        try (RunningServer server = RunningServer.start(config,
-                ServerInitializers.file(new FileRoot(dir), 16 * 1024 * 1024, config))) {
+        try (RunningServer server = FileServer.builder().root(dir).bind(InetAddress.getByName("127.0.0.1"))
+                .shutdownGrace(Duration.ofSeconds(1)).start()) {
             System.gc();
             long baseHeap = heap.getHeapMemoryUsage().getUsed();
             long baseBuffers = buffers.usedDirectMemory() + buffers.usedHeapMemory();

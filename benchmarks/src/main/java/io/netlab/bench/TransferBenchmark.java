@@ -6,12 +6,10 @@ import io.netlab.client.FileFetcher;
 import io.netlab.client.Progress;
 import io.netlab.client.TransferResult;
 import io.netlab.codec.DigestAlgorithm;
-import io.netlab.runtime.Transport;
-import io.netlab.server.FileRoot;
+import io.netlab.client.Transport;
+import io.netlab.server.FileServer;
 import io.netlab.server.RunningServer;
-import io.netlab.server.SendMode;
-import io.netlab.server.ServerConfig;
-import io.netlab.server.ServerInitializers;
+import io.netlab.codec.SendMode;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -31,6 +29,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -76,11 +75,10 @@ public class TransferBenchmark {
                 out.write(block);
             }
         }
-        Transport t = Transport.valueOf(transport.toUpperCase());
-        ServerConfig config = new ServerConfig(InetAddress.getByName("127.0.0.1"), 0, t, 1, Duration.ofSeconds(60),
-                Duration.ofSeconds(10), Duration.ofSeconds(1), false);
-        server = RunningServer.start(config, ServerInitializers.file(new FileRoot(dir), 16 * 1024 * 1024, config,
-                SendMode.valueOf(sendMode.toUpperCase())));
+        Transport t = Transport.valueOf(transport.toUpperCase(Locale.ROOT));
+        server = FileServer.builder().root(dir).bind(InetAddress.getByName("127.0.0.1"))
+                .transport(io.netlab.server.Transport.valueOf(t.name())).threads(1).shutdownGrace(Duration.ofSeconds(1))
+                .sendMode(SendMode.valueOf(sendMode.toUpperCase(Locale.ROOT))).start();
         endpoint = new Endpoint("127.0.0.1", server.localAddress().getPort(), null);
         options = FetchOptions.defaults().withBlockSize(blockSize).withDigest(DigestAlgorithm.parse(digest))
                 .withTransport(t);

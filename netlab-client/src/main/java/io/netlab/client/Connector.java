@@ -1,6 +1,5 @@
 package io.netlab.client;
 
-import io.netlab.runtime.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
@@ -24,7 +23,7 @@ final class Connector implements AutoCloseable {
 
     Connector(Transport transport) {
         this.transport = transport.resolve();
-        this.group = this.transport.newGroup(1);
+        this.group = this.transport.newGroup();
     }
 
     Channel connect(Endpoint endpoint, Duration connectTimeout, ChannelInitializer<SocketChannel> initializer)

@@ -1,6 +1,5 @@
 package io.netlab.client;
 
-import io.netlab.runtime.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;

@@ -1,64 +1,176 @@
 package io.netlab.client;
 
 import io.netlab.codec.DigestAlgorithm;
-import io.netlab.codec.file.FileConstants;
-import io.netlab.runtime.Transport;
+import io.netlab.codec.FileConstants;
 
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How to fetch a file.
- *
- * @param blockSize      the largest block the server should send, 1 to 16 MiB (the lab's 1024 by default)
- * @param digest         the digest the server computes and the client checks
- * @param force          replace an existing destination (atomically, only once the new file is verified)
- * @param connectTimeout how long to wait for the connection
- * @param readTimeout    how long the server may stay silent during the transfer
- * @param transport      the I/O transport
+ * How {@link FileFetcher} fetches a file; immutable. Start from {@link #defaults()} (the lab's 1024-byte blocks,
+ * CRC32C, no overwrite, 10 s to connect, 30 s of silence at most) or {@link #builder()}, and derive copies with
+ * the {@code with...} methods.
+ * <pre>{@code
+ * FetchOptions options = FetchOptions.builder().blockSize(65536).digest(DigestAlgorithm.SHA256).build();
+ * }</pre>
  */
-public record FetchOptions(int blockSize, DigestAlgorithm digest, boolean force, Duration connectTimeout,
-                           Duration readTimeout, Transport transport) {
-    /** Checks the fields. */
-    public FetchOptions {
-        Objects.requireNonNull(digest, "digest");
-        Objects.requireNonNull(connectTimeout, "connectTimeout");
-        Objects.requireNonNull(readTimeout, "readTimeout");
-        Objects.requireNonNull(transport, "transport");
-        if (blockSize < 1 || blockSize > FileConstants.MAX_BLOCK_SIZE) {
-            throw new IllegalArgumentException(
-                    "blockSize: " + blockSize + " (expected: 1.." + FileConstants.MAX_BLOCK_SIZE + ')');
-        }
+public final class FetchOptions {
+    private final int blockSize;
+    private final DigestAlgorithm digest;
+    private final boolean force;
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+    private final Transport transport;
+
+    private FetchOptions(Builder b) {
+        this.blockSize = b.blockSize;
+        this.digest = b.digest;
+        this.force = b.force;
+        this.connectTimeout = b.connectTimeout;
+        this.readTimeout = b.readTimeout;
+        this.transport = b.transport;
     }
 
     /** The lab's defaults: 1024-byte blocks, CRC32C, no overwrite, 10 s to connect, 30 s of silence at most. */
     public static FetchOptions defaults() {
-        return new FetchOptions(FileConstants.DEFAULT_BLOCK_SIZE, DigestAlgorithm.CRC32C, false, Duration.ofSeconds(10),
-                Duration.ofSeconds(30), Transport.AUTO);
+        return builder().build();
+    }
+
+    /** A builder holding the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these options. */
+    public Builder toBuilder() {
+        return new Builder().blockSize(blockSize).digest(digest).force(force).connectTimeout(connectTimeout)
+                .readTimeout(readTimeout).transport(transport);
+    }
+
+    /** The largest block the server should send, 1 to 16 MiB. */
+    public int blockSize() {
+        return blockSize;
+    }
+
+    /** The digest the server computes and the client checks. */
+    public DigestAlgorithm digest() {
+        return digest;
+    }
+
+    /** Whether an existing destination is replaced (atomically, only once the new file is verified). */
+    public boolean force() {
+        return force;
+    }
+
+    /** How long to wait for the connection. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** How long the server may stay silent during the transfer. */
+    public Duration readTimeout() {
+        return readTimeout;
+    }
+
+    /** The I/O transport. */
+    public Transport transport() {
+        return transport;
     }
 
     /** A copy with another block size. */
     public FetchOptions withBlockSize(int size) {
-        return new FetchOptions(size, digest, force, connectTimeout, readTimeout, transport);
+        return toBuilder().blockSize(size).build();
     }
 
     /** A copy with another digest. */
     public FetchOptions withDigest(DigestAlgorithm d) {
-        return new FetchOptions(blockSize, d, force, connectTimeout, readTimeout, transport);
+        return toBuilder().digest(d).build();
     }
 
-    /** A copy that may replace an existing destination. */
+    /** A copy that may (or may not) replace an existing destination. */
     public FetchOptions withForce(boolean f) {
-        return new FetchOptions(blockSize, digest, f, connectTimeout, readTimeout, transport);
+        return toBuilder().force(f).build();
     }
 
     /** A copy with another read timeout. */
     public FetchOptions withReadTimeout(Duration t) {
-        return new FetchOptions(blockSize, digest, force, connectTimeout, t, transport);
+        return toBuilder().readTimeout(t).build();
     }
 
     /** A copy with another transport. */
     public FetchOptions withTransport(Transport t) {
-        return new FetchOptions(blockSize, digest, force, connectTimeout, readTimeout, t);
+        return toBuilder().transport(t).build();
+    }
+
+    @Override
+    public String toString() {
+        return "FetchOptions(blockSize " + blockSize + ", " + digest + (force ? ", force" : "") + ", connect "
+                + connectTimeout + ", read " + readTimeout + ", " + transport + ')';
+    }
+
+    /** Builds {@link FetchOptions}; each setter checks its value. */
+    public static final class Builder {
+        private int blockSize = FileConstants.DEFAULT_BLOCK_SIZE;
+        private DigestAlgorithm digest = DigestAlgorithm.CRC32C;
+        private boolean force;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration readTimeout = Duration.ofSeconds(30);
+        private Transport transport = Transport.AUTO;
+
+        private Builder() {
+        }
+
+        /**
+         * The largest block the server should send (default: the lab's 1024).
+         *
+         * @throws IllegalArgumentException {@code "blockSize: 0 (expected: 1..16777216)"} when out of range
+         */
+        public Builder blockSize(int size) {
+            this.blockSize = FileConstants.checkBlockSize("blockSize", size);
+            return this;
+        }
+
+        /** The digest the server computes and the client checks (default: CRC32C). */
+        public Builder digest(DigestAlgorithm digest) {
+            this.digest = Objects.requireNonNull(digest, "digest");
+            return this;
+        }
+
+        /** Replace an existing destination, only once the new file is verified (default: no). */
+        public Builder force(boolean force) {
+            this.force = force;
+            return this;
+        }
+
+        /** How long to wait for the connection (default: 10 s). */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive("connectTimeout", timeout);
+            return this;
+        }
+
+        /** How long the server may stay silent during the transfer (default: 30 s). */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = positive("readTimeout", timeout);
+            return this;
+        }
+
+        /** The I/O transport (default: {@link Transport#AUTO}). */
+        public Builder transport(Transport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /** The options. */
+        public FetchOptions build() {
+            return new FetchOptions(this);
+        }
+
+        private static Duration positive(String field, Duration d) {
+            Objects.requireNonNull(d, field);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(field + ": " + d + " (expected: > 0)");
+            }
+            return d;
+        }
     }
 }

@@ -2,14 +2,14 @@ package io.netlab.client;
 
 import io.netlab.codec.DigestAlgorithm;
 import io.netlab.codec.UnsupportedVersionException;
-import io.netlab.codec.file.FileChunk;
-import io.netlab.codec.file.FileDataRun;
-import io.netlab.codec.file.FileEnd;
-import io.netlab.codec.file.FileError;
-import io.netlab.codec.file.FileFrame;
-import io.netlab.codec.file.FileHeader;
-import io.netlab.codec.file.FileRequest;
-import io.netlab.runtime.Console;
+import io.netlab.codec.FileChunk;
+import io.netlab.codec.FileDataRun;
+import io.netlab.codec.FileEnd;
+import io.netlab.codec.FileError;
+import io.netlab.codec.FileFrame;
+import io.netlab.codec.FileHeader;
+import io.netlab.codec.FileRequest;
+import io.netlab.codec.PeerText;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -94,7 +94,7 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
         } else if (frame instanceof FileEnd end) {
             onEnd(ctx, end);
         } else if (frame instanceof FileError error) {
-            fail(ctx, new ClientException(ClientException.Kind.REMOTE, Console.safe(error.message())
+            fail(ctx, new ClientException(ClientException.Kind.REMOTE, PeerText.escape(error.message())
                     + " [" + error.code() + ']'));
         }
     }
@@ -182,7 +182,7 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
         byte[] value = digest.finish();
         if (!end.digestMatches(value)) {
             fail(ctx, new ClientException(ClientException.Kind.INTEGRITY, "checksum mismatch: the "
-                    + Console.bytes(received) + " received have " + end.digest().name().toLowerCase() + ' '
+                    + Units.bytes(received) + " received have " + end.digest().name().toLowerCase(java.util.Locale.ROOT) + ' '
                     + DigestAlgorithm.hex(value) + ", the server sent " + DigestAlgorithm.hex(end.digestValue())));
             return;
         }

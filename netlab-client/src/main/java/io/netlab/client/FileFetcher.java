@@ -1,9 +1,9 @@
 package io.netlab.client;
 
 import io.netlab.codec.DigestAlgorithm;
-import io.netlab.codec.file.FileFrameDecoder;
-import io.netlab.codec.file.FileFrameEncoder;
-import io.netlab.codec.file.FileRequest;
+import io.netlab.codec.FileFrameDecoder;
+import io.netlab.codec.FileFrameEncoder;
+import io.netlab.codec.FileRequest;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;

@@ -1,13 +1,12 @@
 package io.netlab.client;
 
-import io.netlab.codec.namevalue.NamedIntDecoder;
-import io.netlab.codec.namevalue.NamedIntEncoder;
-import io.netlab.codec.namevalue.NamedIntError;
-import io.netlab.codec.namevalue.NamedIntFrame;
-import io.netlab.codec.namevalue.NamedIntMessage;
-import io.netlab.codec.namevalue.NamedIntReply;
-import io.netlab.runtime.Console;
-import io.netlab.runtime.Transport;
+import io.netlab.codec.SumDecoder;
+import io.netlab.codec.SumEncoder;
+import io.netlab.codec.SumError;
+import io.netlab.codec.SumFrame;
+import io.netlab.codec.SumRequest;
+import io.netlab.codec.SumReply;
+import io.netlab.codec.PeerText;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -32,16 +31,16 @@ public final class SumClient {
      * @throws ClientException REMOTE when the server answers with an error (e.g. OUT_OF_RANGE), CONNECT, PROTOCOL
      *                         or INTERRUPTED otherwise
      */
-    public static NamedIntReply exchange(Endpoint server, NamedIntMessage request, Duration timeout, Transport transport)
+    public static SumReply exchange(Endpoint server, SumRequest request, Duration timeout, Transport transport)
             throws ClientException, InterruptedException {
-        CompletableFuture<NamedIntReply> result = new CompletableFuture<>();
+        CompletableFuture<SumReply> result = new CompletableFuture<>();
         try (Connector connector = new Connector(transport)) {
             Channel ch = connector.connect(server, timeout, new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel c) {
                     c.pipeline().addLast(new ReadTimeoutHandler(timeout.toMillis(), TimeUnit.MILLISECONDS));
-                    c.pipeline().addLast(NamedIntDecoder.forClient());
-                    c.pipeline().addLast(NamedIntEncoder.INSTANCE);
+                    c.pipeline().addLast(SumDecoder.forClient());
+                    c.pipeline().addLast(SumEncoder.INSTANCE);
                     c.pipeline().addLast(new Handler(request, result, timeout));
                 }
             });
@@ -58,12 +57,12 @@ public final class SumClient {
         }
     }
 
-    private static final class Handler extends SimpleChannelInboundHandler<NamedIntFrame> {
-        private final NamedIntMessage request;
-        private final CompletableFuture<NamedIntReply> result;
+    private static final class Handler extends SimpleChannelInboundHandler<SumFrame> {
+        private final SumRequest request;
+        private final CompletableFuture<SumReply> result;
         private final Duration timeout;
 
-        Handler(NamedIntMessage request, CompletableFuture<NamedIntReply> result, Duration timeout) {
+        Handler(SumRequest request, CompletableFuture<SumReply> result, Duration timeout) {
             this.request = request;
             this.result = result;
             this.timeout = timeout;
@@ -81,12 +80,12 @@ public final class SumClient {
         }
 
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, NamedIntFrame msg) {
-            if (msg instanceof NamedIntReply reply) {
+        protected void channelRead0(ChannelHandlerContext ctx, SumFrame msg) {
+            if (msg instanceof SumReply reply) {
                 result.complete(reply);
-            } else if (msg instanceof NamedIntError error) {
+            } else if (msg instanceof SumError error) {
                 result.completeExceptionally(new ClientException(ClientException.Kind.REMOTE,
-                        "the server refused: " + Console.safe(error.message()) + " [" + error.code() + ']'));
+                        "the server refused: " + PeerText.escape(error.message()) + " [" + error.code() + ']'));
             }
             ctx.close();
         }

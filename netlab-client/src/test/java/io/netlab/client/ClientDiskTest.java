@@ -1,6 +1,5 @@
 package io.netlab.client;
 
-import io.netlab.runtime.Transport;
 import io.netlab.server.RunningServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,7 +1,6 @@
 package io.netlab.client;
 
 import io.netlab.codec.DigestAlgorithm;
-import io.netlab.runtime.Transport;
 import io.netlab.server.RunningServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

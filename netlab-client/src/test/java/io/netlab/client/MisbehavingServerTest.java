@@ -1,12 +1,12 @@
 package io.netlab.client;
 
 import io.netlab.codec.DigestAlgorithm;
-import io.netlab.codec.file.FileChunk;
-import io.netlab.codec.file.FileEnd;
-import io.netlab.codec.file.FileFrameDecoder;
-import io.netlab.codec.file.FileFrameEncoder;
-import io.netlab.codec.file.FileHeader;
-import io.netlab.codec.file.FileRequest;
+import io.netlab.codec.FileChunk;
+import io.netlab.codec.FileEnd;
+import io.netlab.codec.FileFrameDecoder;
+import io.netlab.codec.FileFrameEncoder;
+import io.netlab.codec.FileHeader;
+import io.netlab.codec.FileRequest;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

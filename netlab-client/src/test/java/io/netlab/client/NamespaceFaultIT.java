@@ -1,6 +1,5 @@
 package io.netlab.client;
 
-import io.netlab.runtime.Transport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,8 +43,14 @@ class NamespaceFaultIT {
     static Endpoint endpoint;
     static boolean created;
 
+    /** Runs a command; 127 when it is not installed (as a shell would say), so that callers can skip. */
     private static int sh(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (java.io.IOException notInstalled) {
+            return 127;
+        }
         p.getInputStream().readAllBytes();
         return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
     }
@@ -63,6 +68,7 @@ class NamespaceFaultIT {
     @BeforeAll
     static void namespace() throws Exception {
         assumeTrue(sh("nft", "--version") == 0, "nftables is installed (.ci/run installs it as root)");
+        assumeTrue(sh("ip", "-V") == 0 && sh("tc", "-V") == 0, "iproute2 (ip, tc) is installed");
         assumeTrue(sh("ip", "netns", "add", NS) == 0, "network namespaces can be created here (needs root)");
         created = true;
         must("ip", "link", "add", HOST_IF, "type", "veth", "peer", "name", NS_IF);

@@ -1,13 +1,9 @@
 package io.netlab.client;
 
 import com.sun.management.UnixOperatingSystemMXBean;
-import io.netlab.codec.NetlabFrames;
-import io.netlab.codec.file.FileConstants;
-import io.netlab.runtime.Transport;
-import io.netlab.server.FileRoot;
+import io.netlab.codec.FileConstants;
+import io.netlab.server.FileServer;
 import io.netlab.server.RunningServer;
-import io.netlab.server.ServerConfig;
-import io.netlab.server.ServerInitializers;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetric;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
@@ -66,8 +62,8 @@ class ResourceLimitsTest {
     }
 
     private static RunningServer server(int total, int perClient) throws Exception {
-        ServerConfig c = TestServers.config(Transport.AUTO).withConnectionLimits(total, perClient);
-        return RunningServer.start(c, ServerInitializers.file(new FileRoot(root), FileConstants.MAX_BLOCK_SIZE, c));
+        return TestServers.local(FileServer.builder(), Transport.AUTO).root(root)
+                .maxBlockSize(FileConstants.MAX_BLOCK_SIZE).maxConnections(total).maxConnectionsPerClient(perClient).start();
     }
 
     private static Socket connect(RunningServer server, String from) throws IOException {
@@ -81,12 +77,12 @@ class ResourceLimitsTest {
     /** Reads one frame's type and, for an ERROR, its code and message. */
     private static String readFrame(Socket s) throws IOException {
         DataInputStream in = new DataInputStream(s.getInputStream());
-        assertThat(in.readUnsignedShort()).isEqualTo(NetlabFrames.MAGIC);
+        assertThat(in.readUnsignedShort()).isEqualTo(0x4E4C);
         in.readUnsignedByte();
         int type = in.readUnsignedByte();
         byte[] body = new byte[in.readInt()];
         in.readFully(body);
-        if (type != NetlabFrames.TYPE_ERROR) {
+        if (type != 0x7F) {
             return "type " + type;
         }
         int code = ((body[0] & 0xff) << 8) | (body[1] & 0xff);

@@ -1,11 +1,11 @@
 package io.netlab.client;
 
-import io.netlab.codec.namevalue.NamedIntMessage;
-import io.netlab.codec.namevalue.NamedIntReply;
-import io.netlab.runtime.Transport;
+import io.netlab.codec.SumRequest;
+import io.netlab.codec.SumReply;
 import io.netlab.server.RunningServer;
-import io.netlab.server.ServerInitializers;
-import io.netlab.server.SumService;
+import io.netlab.server.EchoServer;
+import io.netlab.server.SumServer;
+import io.netlab.server.cli.LabDisplay;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,9 +23,9 @@ class SumAndEchoTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private static RunningServer sumServer(boolean keepRunning, ByteArrayOutputStream shown) throws Exception {
-        SumService service = new SumService("Server of John Q. Smith", 33, 1, 100, keepRunning,
-                new PrintStream(shown, true, StandardCharsets.UTF_8));
-        return RunningServer.start(TestServers.config(Transport.AUTO), ServerInitializers.sum(service));
+        return TestServers.local(SumServer.builder(), Transport.AUTO).name("Server of John Q. Smith").number(33)
+                .range(1, 100).keepRunning(keepRunning)
+                .listener(new LabDisplay(new PrintStream(shown, true, StandardCharsets.UTF_8))).start();
     }
 
     @ParameterizedTest
@@ -33,9 +33,9 @@ class SumAndEchoTest {
     void boundaryNumbersAreAcceptedAndSummed(int number) throws Exception {
         ByteArrayOutputStream shown = new ByteArrayOutputStream();
         try (RunningServer server = sumServer(false, shown)) {
-            NamedIntReply reply = SumClient.exchange(TestServers.endpoint(server), new NamedIntMessage("Zoë", number),
+            SumReply reply = SumClient.exchange(TestServers.endpoint(server), new SumRequest("Zoë", number),
                     TIMEOUT, Transport.AUTO);
-            assertThat(reply).isEqualTo(new NamedIntReply("Server of John Q. Smith", 33, number + 33L));
+            assertThat(reply).isEqualTo(new SumReply("Server of John Q. Smith", 33, number + 33L));
             assertThat(server.isStopping()).isFalse();
             assertThat(shown.toString(StandardCharsets.UTF_8)).contains("Client name: Zoë | Server name: Server of John Q. Smith",
                     "Client number: " + number + " | Server number: 33 | Sum: " + (number + 33));
@@ -48,7 +48,7 @@ class SumAndEchoTest {
         ByteArrayOutputStream shown = new ByteArrayOutputStream();
         RunningServer server = sumServer(false, shown);
         try {
-            SumClient.exchange(TestServers.endpoint(server), new NamedIntMessage("Eve", number), TIMEOUT, Transport.AUTO);
+            SumClient.exchange(TestServers.endpoint(server), new SumRequest("Eve", number), TIMEOUT, Transport.AUTO);
             throw new AssertionError("accepted " + number);
         } catch (ClientException e) {
             assertThat(e.kind()).isEqualTo(ClientException.Kind.REMOTE);
@@ -58,7 +58,7 @@ class SumAndEchoTest {
         server.terminationFuture().get(10, TimeUnit.SECONDS);
         assertThat(shown.toString(StandardCharsets.UTF_8)).contains("is outside 1..100: shutting down");
         try {
-            SumClient.exchange(TestServers.endpoint(server), new NamedIntMessage("Late", 5), TIMEOUT, Transport.AUTO);
+            SumClient.exchange(TestServers.endpoint(server), new SumRequest("Late", 5), TIMEOUT, Transport.AUTO);
             throw new AssertionError("still serving");
         } catch (ClientException e) {
             assertThat(e.kind()).isEqualTo(ClientException.Kind.CONNECT);
@@ -69,12 +69,12 @@ class SumAndEchoTest {
     void keepRunningRefusesButGoesOn() throws Exception {
         try (RunningServer server = sumServer(true, new ByteArrayOutputStream())) {
             try {
-                SumClient.exchange(TestServers.endpoint(server), new NamedIntMessage("Eve", 0), TIMEOUT, Transport.AUTO);
+                SumClient.exchange(TestServers.endpoint(server), new SumRequest("Eve", 0), TIMEOUT, Transport.AUTO);
                 throw new AssertionError("accepted 0");
             } catch (ClientException e) {
                 assertThat(e.getMessage()).isEqualTo("the server refused: number: 0 (expected: 1..100) [OUT_OF_RANGE]");
             }
-            assertThat(SumClient.exchange(TestServers.endpoint(server), new NamedIntMessage("Bob", 7), TIMEOUT,
+            assertThat(SumClient.exchange(TestServers.endpoint(server), new SumRequest("Bob", 7), TIMEOUT,
                     Transport.NIO).sum()).isEqualTo(40);
         }
     }
@@ -96,7 +96,7 @@ class SumAndEchoTest {
 
     @Test
     void echoUppercasesEachLine() throws Exception {
-        try (RunningServer server = RunningServer.start(TestServers.config(Transport.AUTO), ServerInitializers.echo());
+        try (RunningServer server = TestServers.local(EchoServer.builder(), Transport.AUTO).start();
              EchoClient client = EchoClient.connect(TestServers.endpoint(server), TIMEOUT, Transport.AUTO)) {
             assertThat(client.send("hello, world")).isEqualTo("HELLO, WORLD");
             assertThat(client.send("ünïcödé ß")).isEqualTo("ÜNÏCÖDÉ SS");

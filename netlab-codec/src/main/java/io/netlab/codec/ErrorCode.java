@@ -6,29 +6,29 @@ package io.netlab.codec;
  */
 public enum ErrorCode {
     /** A code this peer does not know, or a failure with no better code. */
-    UNDEFINED(0, "error"),
+    UNDEFINED(0),
     /** The requested file does not exist. */
-    NOT_FOUND(1, "file not found"),
+    NOT_FOUND(1),
     /** The request names something outside the served root, or the server may not read it. */
-    ACCESS_DENIED(2, "access violation"),
+    ACCESS_DENIED(2),
     /** The peer broke the protocol: bad magic, unknown frame type, malformed or oversized frame, wrong order. */
-    ILLEGAL_OPERATION(3, "illegal operation"),
+    ILLEGAL_OPERATION(3),
     /** The requested path exists but is not a regular file (a directory, a FIFO, a device). */
-    NOT_A_FILE(4, "not a regular file"),
-    /** A name/int request carried a number outside the accepted range. */
-    OUT_OF_RANGE(5, "number out of range"),
+    NOT_A_FILE(4),
+    /** A sum request carried a number outside the accepted range. */
+    OUT_OF_RANGE(5),
     /** The server has no room for another connection. */
-    BUSY(6, "server busy"),
+    BUSY(6),
     /** A well-formed request with an invalid field (block size, path syntax). */
-    BAD_REQUEST(7, "bad request"),
+    BAD_REQUEST(7),
     /** Something this server does not implement (a protocol version, a digest, resume). */
-    UNSUPPORTED(8, "unsupported"),
+    UNSUPPORTED(8),
     /** The server failed to read the file it was sending. */
-    IO_ERROR(9, "server I/O error"),
+    IO_ERROR(9),
     /** The peer took too long. */
-    TIMEOUT(10, "timeout"),
+    TIMEOUT(10),
     /** The server is shutting down. */
-    SHUTTING_DOWN(11, "server shutting down");
+    SHUTTING_DOWN(11);
 
     private static final ErrorCode[] BY_CODE;
 
@@ -41,21 +41,14 @@ public enum ErrorCode {
     }
 
     private final int code;
-    private final String description;
 
-    ErrorCode(int code, String description) {
+    ErrorCode(int code) {
         this.code = code;
-        this.description = description;
     }
 
     /** The unsigned 16-bit value written on the wire. */
     public int code() {
         return code;
-    }
-
-    /** A short human description, e.g. {@code "file not found"}. */
-    public String description() {
-        return description;
     }
 
     /**

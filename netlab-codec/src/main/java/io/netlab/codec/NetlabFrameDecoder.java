@@ -16,17 +16,18 @@ import static io.netlab.codec.NetlabFrames.MAGIC;
 import static io.netlab.codec.NetlabFrames.VERSION;
 
 /**
- * Base of the netlab frame decoders: checks the {@link NetlabFrames header} and hands each complete body
+ * Base of the netlab frame decoders (package-private: its hooks are for {@link FileFrameDecoder} and
+ * {@link SumDecoder} only): checks the {@link NetlabFrames header} and hands each complete body
  * to {@link #decodeBody}. It fails fast on anything that is not netlab: the first byte that differs from
  * the magic is rejected at once (an HTTP request, a TLS ClientHello or random bytes never get as far as a
  * length), and a length over the type's limit is rejected before any of the body is buffered.
  * After a failure the stream cannot resynchronise, so everything that follows is discarded.
  */
-public abstract class NetlabFrameDecoder extends ByteToMessageDecoder {
+abstract class NetlabFrameDecoder extends ByteToMessageDecoder {
     private boolean corrupted;
 
     /** Creates a decoder; subclasses say which frame types they accept through {@link #maxBodyLength}. */
-    protected NetlabFrameDecoder() {
+    NetlabFrameDecoder() {
     }
 
     /**
@@ -34,22 +35,22 @@ public abstract class NetlabFrameDecoder extends ByteToMessageDecoder {
      *
      * @return the limit, or a negative value when this decoder does not accept frames of that type
      */
-    protected abstract int maxBodyLength(int type);
+    abstract int maxBodyLength(int type);
 
     /** A description of the accepted types for error messages, e.g. {@code "FILE_REQUEST (0x10)"}. */
-    protected abstract String expectedTypes();
+    abstract String expectedTypes();
 
     /**
      * Decodes one complete frame body. The body must be read to its end; bytes left over are an error.
      * To keep bytes, hand them on with {@link ByteBuf#readRetainedSlice(int)}.
      */
-    protected abstract void decodeBody(int type, ByteBuf body, List<Object> out);
+    abstract void decodeBody(int type, ByteBuf body, List<Object> out);
 
     /**
      * Whether consecutive complete frames of this type, already received, are handed on together as one run through
      * {@link #decodeRun} instead of one message each. Off by default.
      */
-    protected boolean coalesces(int type) {
+    boolean coalesces(int type) {
         return false;
     }
 
@@ -59,7 +60,7 @@ public abstract class NetlabFrameDecoder extends ByteToMessageDecoder {
      *
      * @param frames the frames; read it to its end, e.g. with {@link ByteBuf#readRetainedSlice(int)}
      */
-    protected void decodeRun(int type, ByteBuf frames, int count, long bodyBytes, List<Object> out) {
+    void decodeRun(int type, ByteBuf frames, int count, long bodyBytes, List<Object> out) {
         throw new UnsupportedOperationException("decodeRun");
     }
 

@@ -9,9 +9,11 @@ import io.netty.handler.codec.TooLongFrameException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
- * The frame header shared by both netlab protocols, and the field helpers their codecs use.
+ * The frame header shared by the file and sum protocols, and the field helpers their codecs use (package-private:
+ * embedders use the codecs, not these).
  * <pre>
  *  0       1       2         3       4                     8
  * +-------+-------+---------+-------+---------------------+----------------+
@@ -21,57 +23,68 @@ import java.nio.charset.StandardCharsets;
  * </pre>
  * {@code length} counts the body only. Strings are a uint16 byte count followed by UTF-8.
  */
-public final class NetlabFrames {
+final class NetlabFrames {
     /** The two magic bytes {@code "NL"} as a big-endian short. */
-    public static final int MAGIC = 0x4E4C;
+    static final int MAGIC = 0x4E4C;
     /** The protocol version this library speaks. */
-    public static final int VERSION = 1;
+    static final int VERSION = 1;
     /** Bytes in the frame header. */
-    public static final int HEADER_LENGTH = 8;
+    static final int HEADER_LENGTH = 8;
 
     /** Name/int request: name, number. */
-    public static final int TYPE_SUM_REQUEST = 0x01;
+    static final int TYPE_SUM_REQUEST = 0x01;
     /** Name/int reply: name, number, sum. */
-    public static final int TYPE_SUM_REPLY = 0x02;
+    static final int TYPE_SUM_REPLY = 0x02;
     /** File request: block size, offset, digest, path. */
-    public static final int TYPE_FILE_REQUEST = 0x10;
+    static final int TYPE_FILE_REQUEST = 0x10;
     /** File header: status, size, offset, block size, digest. */
-    public static final int TYPE_FILE_HEADER = 0x11;
+    static final int TYPE_FILE_HEADER = 0x11;
     /** File data: the payload bytes. */
-    public static final int TYPE_FILE_DATA = 0x12;
+    static final int TYPE_FILE_DATA = 0x12;
     /** File end: total bytes and digest. */
-    public static final int TYPE_FILE_END = 0x13;
+    static final int TYPE_FILE_END = 0x13;
     /** Error, in either protocol: code and message. */
-    public static final int TYPE_ERROR = 0x7F;
+    static final int TYPE_ERROR = 0x7F;
 
     /** The largest error message, in UTF-8 bytes. */
-    public static final int MAX_ERROR_MESSAGE_LENGTH = 1024;
+    static final int MAX_ERROR_MESSAGE_LENGTH = 1024;
     /** Body length of an ERROR frame with an empty message. */
     static final int MIN_ERROR_BODY_LENGTH = 4;
     /** The largest body of an ERROR frame. */
-    public static final int MAX_ERROR_BODY_LENGTH = MIN_ERROR_BODY_LENGTH + MAX_ERROR_MESSAGE_LENGTH;
+    static final int MAX_ERROR_BODY_LENGTH = MIN_ERROR_BODY_LENGTH + MAX_ERROR_MESSAGE_LENGTH;
 
     private NetlabFrames() {
     }
 
     /** A readable name for a frame type, e.g. {@code "FILE_DATA (0x12)"}. */
-    public static String typeName(int type) {
-        String name;
-        switch (type) {
-            case TYPE_SUM_REQUEST: name = "SUM_REQUEST"; break;
-            case TYPE_SUM_REPLY: name = "SUM_REPLY"; break;
-            case TYPE_FILE_REQUEST: name = "FILE_REQUEST"; break;
-            case TYPE_FILE_HEADER: name = "FILE_HEADER"; break;
-            case TYPE_FILE_DATA: name = "FILE_DATA"; break;
-            case TYPE_FILE_END: name = "FILE_END"; break;
-            case TYPE_ERROR: name = "ERROR"; break;
-            default: name = "unknown";
+    static String typeName(int type) {
+        String name = switch (type) {
+            case TYPE_SUM_REQUEST -> "SUM_REQUEST";
+            case TYPE_SUM_REPLY -> "SUM_REPLY";
+            case TYPE_FILE_REQUEST -> "FILE_REQUEST";
+            case TYPE_FILE_HEADER -> "FILE_HEADER";
+            case TYPE_FILE_DATA -> "FILE_DATA";
+            case TYPE_FILE_END -> "FILE_END";
+            case TYPE_ERROR -> "ERROR";
+            default -> "unknown";
+        };
+        return String.format(Locale.ROOT, "%s (0x%02x)", name, type);
+    }
+
+    /**
+     * The one range check of the codecs: {@code value} as an int when it lies in {@code min..max}.
+     *
+     * @throws IllegalArgumentException {@code "field: value (expected: min..max)"} otherwise
+     */
+    static int checkRange(String field, long value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(field + ": " + value + " (expected: " + min + ".." + max + ')');
         }
-        return String.format("%s (0x%02x)", name, type);
+        return (int) value;
     }
 
     /** Writes a frame header. */
-    public static ByteBuf writeHeader(ByteBuf out, int type, int bodyLength) {
+    static ByteBuf writeHeader(ByteBuf out, int type, int bodyLength) {
         return out.writeShort(MAGIC).writeByte(VERSION).writeByte(type).writeInt(bodyLength);
     }
 
@@ -80,7 +93,7 @@ public final class NetlabFrames {
      *
      * @throws EncoderException when the UTF-8 form is longer than {@code maxBytes}
      */
-    public static int stringLength(String field, CharSequence value, int maxBytes) {
+    static int stringLength(String field, CharSequence value, int maxBytes) {
         int n = ByteBufUtil.utf8Bytes(value);
         if (n > maxBytes) {
             throw new EncoderException(field + ": " + n + " bytes of UTF-8 (expected: <= " + maxBytes + ')');
@@ -89,7 +102,7 @@ public final class NetlabFrames {
     }
 
     /** Writes a uint16 byte count and the UTF-8 bytes; call {@link #stringLength} first. */
-    public static void writeString(ByteBuf out, CharSequence value) {
+    static void writeString(ByteBuf out, CharSequence value) {
         int lengthIndex = out.writerIndex();
         out.writeShort(0);
         int n = ByteBufUtil.writeUtf8(out, value);
@@ -102,7 +115,7 @@ public final class NetlabFrames {
      * @throws TooLongFrameException when the count exceeds {@code maxBytes}
      * @throws CorruptedFrameException when the body is too short or the bytes are not valid UTF-8
      */
-    public static String readString(ByteBuf body, String field, int maxBytes) {
+    static String readString(ByteBuf body, String field, int maxBytes) {
         require(body, 2, field + " length");
         int n = body.readUnsignedShort();
         if (n > maxBytes) {
@@ -127,7 +140,7 @@ public final class NetlabFrames {
      *
      * @throws CorruptedFrameException when it does not
      */
-    public static void require(ByteBuf body, int n, String field) {
+    static void require(ByteBuf body, int n, String field) {
         if (body.readableBytes() < n) {
             throw new CorruptedFrameException(field + ": " + body.readableBytes()
                     + " bytes left in frame (expected: >= " + n + ')');
@@ -135,7 +148,7 @@ public final class NetlabFrames {
     }
 
     /** Writes a whole ERROR frame. */
-    public static void writeError(ByteBuf out, ErrorCode code, String message) {
+    static void writeError(ByteBuf out, ErrorCode code, String message) {
         String m = truncate(message, MAX_ERROR_MESSAGE_LENGTH);
         writeHeader(out, TYPE_ERROR, MIN_ERROR_BODY_LENGTH + ByteBufUtil.utf8Bytes(m));
         out.writeShort(code.code());
@@ -143,7 +156,7 @@ public final class NetlabFrames {
     }
 
     /** Bytes an ERROR frame with this message takes on the wire. */
-    public static int errorFrameLength(String message) {
+    static int errorFrameLength(String message) {
         return HEADER_LENGTH + MIN_ERROR_BODY_LENGTH + ByteBufUtil.utf8Bytes(truncate(message, MAX_ERROR_MESSAGE_LENGTH));
     }
 
@@ -151,7 +164,7 @@ public final class NetlabFrames {
      * Shortens {@code s} so that its UTF-8 form fits {@code maxBytes}, never splitting a character;
      * error messages are cut rather than refused, because an error must always get through.
      */
-    public static String truncate(String s, int maxBytes) {
+    static String truncate(String s, int maxBytes) {
         if (ByteBufUtil.utf8Bytes(s) <= maxBytes) {
             return s;
         }

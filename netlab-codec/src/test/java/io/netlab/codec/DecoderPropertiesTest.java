@@ -1,15 +1,5 @@
 package io.netlab.codec;
 
-import io.netlab.codec.file.FileChunk;
-import io.netlab.codec.file.FileDataRun;
-import io.netlab.codec.file.FileEnd;
-import io.netlab.codec.file.FileError;
-import io.netlab.codec.file.FileFrame;
-import io.netlab.codec.file.FileFrameDecoder;
-import io.netlab.codec.file.FileFrameEncoder;
-import io.netlab.codec.file.FileHeader;
-import io.netlab.codec.file.FileRequest;
-import io.netlab.codec.namevalue.NamedIntDecoder;
 import io.netlab.testing.Bytes;
 import io.netlab.testing.LeakCheck;
 import io.netty.buffer.ByteBufUtil;
@@ -44,8 +34,8 @@ class DecoderPropertiesTest {
             () -> new EmbeddedChannel(FileFrameDecoder.forClient(1024)),
             () -> new EmbeddedChannel(FileFrameDecoder.forClient(64).coalesceData(true)),
             () -> new EmbeddedChannel(new FileFrameDecoder(16)),
-            () -> new EmbeddedChannel(NamedIntDecoder.forServer()),
-            () -> new EmbeddedChannel(NamedIntDecoder.forClient()));
+            () -> new EmbeddedChannel(SumDecoder.forServer()),
+            () -> new EmbeddedChannel(SumDecoder.forClient()));
 
     @AfterContainer
     static void nothingLeaked() throws Exception {

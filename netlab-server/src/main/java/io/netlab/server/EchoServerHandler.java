@@ -32,8 +32,8 @@ final class EchoServerHandler extends SimpleChannelInboundHandler<String> {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
             logger.info("{} sent a line over {} bytes: closing", ctx.channel().remoteAddress(),
-                    ServerInitializers.MAX_ECHO_LINE);
-            ctx.writeAndFlush("ERROR: line longer than " + ServerInitializers.MAX_ECHO_LINE + " bytes\n")
+                    EchoServer.MAX_LINE);
+            ctx.writeAndFlush("ERROR: line longer than " + EchoServer.MAX_LINE + " bytes\n")
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }

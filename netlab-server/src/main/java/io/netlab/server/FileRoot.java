@@ -1,7 +1,7 @@
 package io.netlab.server;
 
 import io.netlab.codec.ErrorCode;
-import io.netlab.runtime.Console;
+import io.netlab.codec.PeerText;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -61,7 +61,7 @@ public final class FileRoot {
      */
     public OpenFile open(String requested) throws FileAccessException {
         Path relative = check(requested);
-        String shown = Console.safe(requested);
+        String shown = PeerText.escape(requested);
         Path real;
         try {
             real = root.resolve(relative).toRealPath();
@@ -108,12 +108,12 @@ public final class FileRoot {
     }
 
     private static String reason(IOException e) {
-        return e instanceof FileSystemException f && f.getReason() != null ? f.getReason().toLowerCase() : e.toString();
+        return e instanceof FileSystemException f && f.getReason() != null ? f.getReason().toLowerCase(java.util.Locale.ROOT) : e.toString();
     }
 
     /** Checks the syntax of a requested path; returns it as a relative path. */
     static Path check(String requested) throws FileAccessException {
-        String shown = Console.safe(requested);
+        String shown = PeerText.escape(requested);
         if (requested.isEmpty()) {
             throw new FileAccessException(ErrorCode.BAD_REQUEST, "path: empty (expected: a file under the served directory)");
         }

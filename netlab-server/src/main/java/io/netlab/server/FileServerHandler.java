@@ -1,10 +1,11 @@
 package io.netlab.server;
 
 import io.netlab.codec.ErrorCode;
-import io.netlab.codec.file.FileError;
-import io.netlab.codec.file.FileFrameChunkedInput;
-import io.netlab.codec.file.FileRequest;
-import io.netlab.runtime.Console;
+import io.netlab.codec.FileError;
+import io.netlab.codec.FileFrameChunkedInput;
+import io.netlab.codec.FileRequest;
+import io.netlab.codec.SendMode;
+import io.netlab.codec.PeerText;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -13,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -66,7 +68,7 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FileRequest> {
         }
         requested = true;
         requestDeadline.cancel(false);
-        String shown = Console.safe(request.path());
+        String shown = PeerText.escape(request.path());
         if (request.blockSize() < 1 || request.blockSize() > maxBlockSize) {
             refuse(ctx, ErrorCode.BAD_REQUEST, "blockSize: " + Integer.toUnsignedString(request.blockSize())
                     + " (expected: 1.." + maxBlockSize + ')');
@@ -87,17 +89,17 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FileRequest> {
         }
         long start = System.nanoTime();
         logger.info("{} fetching {} ({} bytes, {}-byte blocks, {})", ctx.channel().remoteAddress(), shown,
-                file.size(), request.blockSize(), request.digest().name().toLowerCase());
-        FileFrameChunkedInput input = new FileFrameChunkedInput(file.channel(), file.size(), 0, request.blockSize(),
-                request.digest(), FileFrameChunkedInput.DEFAULT_READ_AHEAD, sendMode.modeFor(request.blockSize(), request.digest()));
+                file.size(), request.blockSize(), request.digest().name().toLowerCase(Locale.ROOT));
+        FileFrameChunkedInput input = FileFrameChunkedInput.builder(file.channel(), file.size())
+                .blockSize(request.blockSize()).digest(request.digest()).sendMode(sendMode).build();
         ctx.writeAndFlush(input).addListener((ChannelFutureListener) f -> {
             long nanos = System.nanoTime() - start;
             if (f.isSuccess()) {
-                logger.info("{} sent {} ({}) in {} ({})", ctx.channel().remoteAddress(), shown,
-                        Console.bytes(file.size()), Console.seconds(nanos), Console.rate(file.size(), nanos));
+                logger.info("{} sent {} ({}) in {}", ctx.channel().remoteAddress(), shown,
+                        LogFormat.bytes(file.size()), LogFormat.secondsAndRate(file.size(), nanos));
                 f.channel().close();
             } else if (f.channel().isActive() && !(f.cause() instanceof IOException && isBrokenPipe(f.cause()))
-                    && input.mode() != FileFrameChunkedInput.Mode.FILE_REGION) {
+                    && input.sendMode() != SendMode.SENDFILE) {
                 // buffered modes fail before a frame is started, so an ERROR frame can still be framed correctly
                 logger.warn("{} failed sending {}: {}", ctx.channel().remoteAddress(), shown, f.cause().toString());
                 refuse(ctx, ErrorCode.IO_ERROR, shown + ": read failed on the server: " + f.cause().getMessage());

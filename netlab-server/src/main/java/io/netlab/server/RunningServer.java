@@ -20,15 +20,15 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 /**
- * A bound netlab server: its event loops, listening channel and open connections, and the graceful shutdown
+ * A running netlab server, as {@link ServerBuilder#start()} returns it: its event loops, listening channel and open connections, and the graceful shutdown
  * that stops accepting, lets connections in progress finish within a grace period, then closes the rest.
  */
 public final class RunningServer implements AutoCloseable {
@@ -51,24 +51,13 @@ public final class RunningServer implements AutoCloseable {
     }
 
     /**
-     * A protocol as a server runs it: what it adds to each connection's pipeline (after the wire log, idle timeout
-     * and connection limiter), and the message it answers a connection over a cap with.
-     *
-     * @param pipeline adds the protocol's handlers; receives the server so that a handler may shut it down
-     * @param busy     the protocol's BUSY error for a refused connection, given the reason
-     */
-    public record Protocol(java.util.function.BiConsumer<SocketChannel, RunningServer> pipeline,
-                           java.util.function.Function<String, Object> busy) {
-    }
-
-    /**
      * Binds a server whose connections get the pipeline {@code protocol} sets up after the common handlers
      * (wire log, idle timeout, connection limiter).
      *
+     * @throws IOException          when the address is in use or not available
      * @throws InterruptedException when interrupted while binding
-     * @throws java.io.IOException  (sneakily, from bind) when the address is in use or not available
      */
-    public static RunningServer start(ServerConfig config, Protocol protocol) throws InterruptedException {
+    static RunningServer start(ServerConfig config, Protocols.Protocol protocol) throws IOException, InterruptedException {
         EventLoopGroup group = config.transport().newGroup(config.threads());
         ChannelGroup connections = new DefaultChannelGroup("netlab-connections", GlobalEventExecutor.INSTANCE);
         RunningServer server = new RunningServer(group, connections, config);
@@ -109,15 +98,14 @@ public final class RunningServer implements AutoCloseable {
         ChannelFuture bind = b.bind(address).await();
         if (!bind.isSuccess()) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            sneakyThrow(bind.cause());
+            Throwable cause = bind.cause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(String.valueOf(cause.getMessage()), cause);
         }
         server.serverChannel = bind.channel();
         return server;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <E extends Throwable> void sneakyThrow(Throwable t) throws E {
-        throw (E) t;
     }
 
     /** The address actually bound (with the real port when 0 was asked for). */
@@ -125,9 +113,9 @@ public final class RunningServer implements AutoCloseable {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
-    /** The transport in use, after {@code auto} was resolved. */
-    public String transportName() {
-        return config.transport().resolve().toString();
+    /** The transport in use ({@link Transport#AUTO} resolved). */
+    public Transport transport() {
+        return config.transport();
     }
 
     /** Connections open right now. */
@@ -145,10 +133,8 @@ public final class RunningServer implements AutoCloseable {
         return stopping.get();
     }
 
-    /**
-     * Starts a graceful shutdown on another thread and returns at once; safe to call from an event loop.
-     */
-    public void shutdownAsync() {
+    /** Starts a graceful shutdown on another thread and returns at once; safe to call from an event loop. */
+    void shutdownAsync() {
         Thread t = new Thread(this::close, "netlab-shutdown");
         t.setDaemon(false);
         t.start();
@@ -179,10 +165,5 @@ public final class RunningServer implements AutoCloseable {
         } finally {
             terminated.complete(null);
         }
-    }
-
-    /** Runs {@code action} for each open connection (used to tell clients the server is going away). */
-    void forEachConnection(Consumer<Channel> action) {
-        connections.forEach(action);
     }
 }

@@ -1,10 +1,9 @@
 package io.netlab.server;
 
 import io.netlab.codec.ErrorCode;
-import io.netlab.codec.namevalue.NamedIntError;
-import io.netlab.codec.namevalue.NamedIntMessage;
-import io.netlab.codec.namevalue.NamedIntReply;
-import io.netlab.runtime.Console;
+import io.netlab.codec.SumError;
+import io.netlab.codec.SumRequest;
+import io.netlab.codec.SumReply;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -16,14 +15,14 @@ import org.slf4j.LoggerFactory;
  * replies. An out-of-range number is answered with OUT_OF_RANGE and, unless the service keeps running, shuts
  * the whole server down once the reply has been sent.
  */
-final class SumServerHandler extends SimpleChannelInboundHandler<NamedIntMessage> {
+final class SumServerHandler extends SimpleChannelInboundHandler<SumRequest> {
     private static final Logger logger = LoggerFactory.getLogger(SumServerHandler.class);
 
-    private final SumService service;
+    private final SumServer.SumRules rules;
     private final RunningServer server;
 
-    SumServerHandler(SumService service, RunningServer server) {
-        this.service = service;
+    SumServerHandler(SumServer.SumRules rules, RunningServer server) {
+        this.rules = rules;
         this.server = server;
     }
 
@@ -34,19 +33,14 @@ final class SumServerHandler extends SimpleChannelInboundHandler<NamedIntMessage
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, NamedIntMessage msg) {
-        String client = Console.safe(msg.name());
-        if (!service.inRange(msg.value())) {
-            boolean stop = !service.keepRunning();
-            synchronized (service.out()) {
-                service.out().println("Client name: " + client + " | Server name: " + service.name());
-                service.out().println("Client number: " + msg.value() + " is outside " + service.min() + ".."
-                        + service.max() + (stop ? ": shutting down" : ": refused"));
-                service.out().flush();
-            }
-            String message = "number: " + msg.value() + " (expected: " + service.min() + ".." + service.max() + ')'
+    protected void channelRead0(ChannelHandlerContext ctx, SumRequest msg) {
+        if (!rules.inRange(msg.value())) {
+            boolean stop = !rules.keepRunning();
+            rules.listener().refused(ctx.channel().remoteAddress(), msg.name(), msg.value(), rules.name(), rules.min(),
+                    rules.max(), stop);
+            String message = "number: " + msg.value() + " (expected: " + rules.min() + ".." + rules.max() + ')'
                     + (stop ? "; the server is shutting down" : "");
-            ctx.writeAndFlush(new NamedIntError(ErrorCode.OUT_OF_RANGE, message)).addListener((ChannelFutureListener) f -> {
+            ctx.writeAndFlush(new SumError(ErrorCode.OUT_OF_RANGE, message)).addListener((ChannelFutureListener) f -> {
                 f.channel().close();
                 if (stop) {
                     logger.info("out-of-range number {} from {}: shutting down", msg.value(), ctx.channel().remoteAddress());
@@ -55,14 +49,10 @@ final class SumServerHandler extends SimpleChannelInboundHandler<NamedIntMessage
             });
             return;
         }
-        long sum = (long) msg.value() + service.number();
-        synchronized (service.out()) {
-            service.out().println("Client name: " + client + " | Server name: " + service.name());
-            service.out().println("Client number: " + msg.value() + " | Server number: " + service.number()
-                    + " | Sum: " + sum);
-            service.out().flush();
-        }
-        ctx.writeAndFlush(new NamedIntReply(service.name(), service.number(), sum));
+        long sum = (long) msg.value() + rules.number();
+        rules.listener().answered(ctx.channel().remoteAddress(), msg.name(), msg.value(), rules.name(), rules.number(),
+                sum);
+        ctx.writeAndFlush(new SumReply(rules.name(), rules.number(), sum));
     }
 
 
@@ -76,6 +66,6 @@ final class SumServerHandler extends SimpleChannelInboundHandler<NamedIntMessage
         }
         String message = ProtocolErrors.messageFor(cause);
         logger.info("{} protocol error: {}", ctx.channel().remoteAddress(), message);
-        ctx.writeAndFlush(new NamedIntError(code, message)).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(new SumError(code, message)).addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -11,6 +11,13 @@ import java.nio.charset.StandardCharsets;
 
 /** A blocking test client that speaks bytes, to send what a real client never would. */
 final class RawClient implements AutoCloseable {
+    /** Frame types, as docs/protocol.md numbers them (the codec keeps its own constants package-private). */
+    static final int TYPE_SUM_REPLY = 0x02;
+    static final int TYPE_FILE_HEADER = 0x11;
+    static final int TYPE_FILE_DATA = 0x12;
+    static final int TYPE_FILE_END = 0x13;
+    static final int TYPE_ERROR = 0x7F;
+
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;

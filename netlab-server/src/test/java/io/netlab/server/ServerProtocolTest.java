@@ -1,9 +1,8 @@
 package io.netlab.server;
 
 import io.netlab.codec.ErrorCode;
-import io.netlab.codec.NetlabFrames;
-import io.netlab.codec.file.FileConstants;
-import io.netlab.runtime.Transport;
+import io.netlab.server.cli.LabDisplay;
+import io.netlab.codec.FileConstants;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,15 +26,16 @@ class ServerProtocolTest {
     Path root;
     RunningServer server;
 
-    private static ServerConfig config(Transport transport) throws Exception {
-        return new ServerConfig(InetAddress.getByName("127.0.0.1"), 0, transport, 2, Duration.ofSeconds(5),
-                Duration.ofMillis(500), Duration.ofSeconds(1), false);
+    /** On 127.0.0.1, an ephemeral port, 2 threads, 5 s idle, 0.5 s to send a request, 1 s of grace. */
+    private static <B extends ServerBuilder<B>> B local(B builder, Transport transport) throws Exception {
+        return builder.bind(InetAddress.getByName("127.0.0.1")).transport(transport).threads(2)
+                .idleTimeout(Duration.ofSeconds(5)).requestTimeout(Duration.ofMillis(500))
+                .shutdownGrace(Duration.ofSeconds(1));
     }
 
     private RunningServer fileServer(Transport transport) throws Exception {
         Files.writeString(root.resolve("hello.txt"), "hello, world\n");
-        ServerConfig c = config(transport);
-        server = RunningServer.start(c, ServerInitializers.file(new FileRoot(root), FileConstants.MAX_BLOCK_SIZE, c));
+        server = local(FileServer.builder(), transport).root(root).maxBlockSize(FileConstants.MAX_BLOCK_SIZE).start();
         return server;
     }
 
@@ -50,17 +50,17 @@ class ServerProtocolTest {
     @EnumSource(value = Transport.class, names = {"NIO", "EPOLL"})
     void servesAFileAsHeaderDataEnd(Transport transport) throws Exception {
         fileServer(transport);
-        assertThat(server.transportName()).isEqualTo(transport.toString());
+        assertThat(server.transport().toString()).isEqualTo(transport.toString());
         try (RawClient c = new RawClient(server.localAddress())) {
             c.send(RawClient.fileRequest("hello.txt", 4, 0, 1));
-            assertThat(c.readFrame().type()).isEqualTo(NetlabFrames.TYPE_FILE_HEADER);
+            assertThat(c.readFrame().type()).isEqualTo(RawClient.TYPE_FILE_HEADER);
             ByteArrayOutputStream data = new ByteArrayOutputStream();
             RawClient.Frame f;
-            while ((f = c.readFrame()).type() == NetlabFrames.TYPE_FILE_DATA) {
+            while ((f = c.readFrame()).type() == RawClient.TYPE_FILE_DATA) {
                 assertThat(f.body().length).isBetween(1, 4);
                 data.write(f.body());
             }
-            assertThat(f.type()).isEqualTo(NetlabFrames.TYPE_FILE_END);
+            assertThat(f.type()).isEqualTo(RawClient.TYPE_FILE_END);
             assertThat(data.toString(StandardCharsets.UTF_8)).isEqualTo("hello, world\n");
             assertThat(c.closedByServer()).isTrue();
         }
@@ -73,13 +73,13 @@ class ServerProtocolTest {
              RawClient good = new RawClient(server.localAddress())) {
             http.send("GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             RawClient.Frame f = http.readFrame();
-            assertThat(f.type()).isEqualTo(NetlabFrames.TYPE_ERROR);
+            assertThat(f.type()).isEqualTo(RawClient.TYPE_ERROR);
             assertThat(f.errorCode()).isEqualTo(ErrorCode.ILLEGAL_OPERATION.code());
             assertThat(f.errorMessage()).contains("not a netlab peer, this looks like HTTP");
             assertThat(http.closedByServer()).isTrue();
 
             good.send(RawClient.fileRequest("hello.txt", 1024, 0, 0));
-            assertThat(good.readFrame().type()).isEqualTo(NetlabFrames.TYPE_FILE_HEADER);
+            assertThat(good.readFrame().type()).isEqualTo(RawClient.TYPE_FILE_HEADER);
         }
     }
 
@@ -101,7 +101,7 @@ class ServerProtocolTest {
             try (RawClient c = new RawClient(server.localAddress())) {
                 c.send(bad[i]);
                 RawClient.Frame f = c.readFrame();
-                assertThat(f.type()).isEqualTo(NetlabFrames.TYPE_ERROR);
+                assertThat(f.type()).isEqualTo(RawClient.TYPE_ERROR);
                 assertThat(f.errorMessage()).contains(expected[i]);
                 assertThat(f.errorCode()).isEqualTo(codes[i]);
                 assertThat(c.closedByServer()).isTrue();
@@ -153,20 +153,20 @@ class ServerProtocolTest {
         }
         try (RawClient c = new RawClient(server.localAddress())) {
             c.send(req);
-            assertThat(c.readFrame().type()).isEqualTo(NetlabFrames.TYPE_FILE_HEADER);
+            assertThat(c.readFrame().type()).isEqualTo(RawClient.TYPE_FILE_HEADER);
         }
     }
 
     @Test
     void sumServerRepliesAndShutsDownOnOutOfRange() throws Exception {
         ByteArrayOutputStream shown = new ByteArrayOutputStream();
-        SumService service = new SumService("Server of Test", 17, 1, 100, false,
-                new PrintStream(shown, true, StandardCharsets.UTF_8));
-        server = RunningServer.start(config(Transport.AUTO), ServerInitializers.sum(service));
+        server = local(SumServer.builder(), Transport.AUTO).name("Server of Test").number(17).range(1, 100)
+                .keepRunning(false).listener(new LabDisplay(new PrintStream(shown, true, StandardCharsets.UTF_8)))
+                .start();
         try (RawClient c = new RawClient(server.localAddress())) {
             c.send(RawClient.sumRequest("Ana", 25));
             RawClient.Frame f = c.readFrame();
-            assertThat(f.type()).isEqualTo(NetlabFrames.TYPE_SUM_REPLY);
+            assertThat(f.type()).isEqualTo(RawClient.TYPE_SUM_REPLY);
             java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(f.body());
             byte[] name = new byte[b.getShort()];
             b.get(name);
@@ -180,7 +180,7 @@ class ServerProtocolTest {
         try (RawClient c = new RawClient(server.localAddress())) {
             c.send(RawClient.sumRequest("Eve", 0));
             RawClient.Frame f = c.readFrame();
-            assertThat(f.type()).isEqualTo(NetlabFrames.TYPE_ERROR);
+            assertThat(f.type()).isEqualTo(RawClient.TYPE_ERROR);
             assertThat(f.errorCode()).isEqualTo(ErrorCode.OUT_OF_RANGE.code());
             assertThat(f.errorMessage()).isEqualTo("number: 0 (expected: 1..100); the server is shutting down");
         }
@@ -190,7 +190,7 @@ class ServerProtocolTest {
 
     @Test
     void echoServerUppercasesLinesAndRefusesOverlongOnes() throws Exception {
-        server = RunningServer.start(config(Transport.AUTO), ServerInitializers.echo());
+        server = local(EchoServer.builder(), Transport.AUTO).start();
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.localAddress().getPort())) {
             s.setSoTimeout(5000);
             s.getOutputStream().write("hello world\r\nsecond ß line\n".getBytes(StandardCharsets.UTF_8));

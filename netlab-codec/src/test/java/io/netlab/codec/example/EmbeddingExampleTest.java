@@ -1,18 +1,18 @@
 package io.netlab.codec.example;
 
-import io.netlab.codec.file.FileChunk;
-import io.netlab.codec.file.FileEnd;
-import io.netlab.codec.file.FileError;
-import io.netlab.codec.file.FileFrame;
-import io.netlab.codec.file.FileFrameChunkedInput;
-import io.netlab.codec.file.FileFrameDecoder;
-import io.netlab.codec.file.FileFrameEncoder;
-import io.netlab.codec.file.FileHeader;
-import io.netlab.codec.file.FileRequest;
-import io.netlab.codec.namevalue.NamedIntDecoder;
-import io.netlab.codec.namevalue.NamedIntEncoder;
-import io.netlab.codec.namevalue.NamedIntMessage;
-import io.netlab.codec.namevalue.NamedIntReply;
+import io.netlab.codec.FileChunk;
+import io.netlab.codec.FileEnd;
+import io.netlab.codec.FileError;
+import io.netlab.codec.FileFrame;
+import io.netlab.codec.FileFrameChunkedInput;
+import io.netlab.codec.FileFrameDecoder;
+import io.netlab.codec.FileFrameEncoder;
+import io.netlab.codec.FileHeader;
+import io.netlab.codec.FileRequest;
+import io.netlab.codec.SumDecoder;
+import io.netlab.codec.SumEncoder;
+import io.netlab.codec.SumReply;
+import io.netlab.codec.SumRequest;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -83,7 +83,8 @@ class EmbeddingExampleTest {
                             protected void channelRead0(ChannelHandlerContext ctx, FileRequest req) throws IOException {
                                 // check req.path() against your own root first (netlab-server's FileRoot does)
                                 FileChannel file = FileChannel.open(myRoot.resolve(req.path()), StandardOpenOption.READ);
-                                ctx.writeAndFlush(new FileFrameChunkedInput(file, file.size(), req.blockSize(), req.digest()))
+                                ctx.writeAndFlush(FileFrameChunkedInput.builder(file, file.size())
+                                        .blockSize(req.blockSize()).digest(req.digest()).build())
                                         .addListener(ChannelFutureListener.CLOSE);
                             }
                         });
@@ -130,31 +131,31 @@ class EmbeddingExampleTest {
             @Override
             protected void initChannel(SocketChannel ch) {
                 // README:begin sum-server
-                ch.pipeline().addLast(NamedIntDecoder.forServer(), NamedIntEncoder.INSTANCE,
-                        new SimpleChannelInboundHandler<NamedIntMessage>() {
+                ch.pipeline().addLast(SumDecoder.forServer(), SumEncoder.INSTANCE,
+                        new SimpleChannelInboundHandler<SumRequest>() {
                             @Override
-                            protected void channelRead0(ChannelHandlerContext ctx, NamedIntMessage msg) {
-                                ctx.writeAndFlush(new NamedIntReply("Server of Ada", 7, msg.value() + 7L));
+                            protected void channelRead0(ChannelHandlerContext ctx, SumRequest msg) {
+                                ctx.writeAndFlush(new SumReply("Server of Ada", 7, msg.value() + 7L));
                             }
                         });
                 // README:end
             }
         });
-        CompletableFuture<NamedIntReply> reply = new CompletableFuture<>();
+        CompletableFuture<SumReply> reply = new CompletableFuture<>();
         Channel ch = client(server, new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast(NamedIntDecoder.forClient(), NamedIntEncoder.INSTANCE,
-                        new SimpleChannelInboundHandler<NamedIntReply>() {
+                ch.pipeline().addLast(SumDecoder.forClient(), SumEncoder.INSTANCE,
+                        new SimpleChannelInboundHandler<SumReply>() {
                             @Override
-                            protected void channelRead0(ChannelHandlerContext ctx, NamedIntReply r) {
+                            protected void channelRead0(ChannelHandlerContext ctx, SumReply r) {
                                 reply.complete(r);
                             }
                         });
             }
         });
-        ch.writeAndFlush(new NamedIntMessage("Grace", 35));
-        assertThat(reply.get(10, TimeUnit.SECONDS)).isEqualTo(new NamedIntReply("Server of Ada", 7, 42));
+        ch.writeAndFlush(new SumRequest("Grace", 35));
+        assertThat(reply.get(10, TimeUnit.SECONDS)).isEqualTo(new SumReply("Server of Ada", 7, 42));
         ch.close().sync();
         server.close().sync();
     }

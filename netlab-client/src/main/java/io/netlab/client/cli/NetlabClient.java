@@ -1,0 +1,366 @@
+package io.netlab.client.cli;
+
+import io.netlab.codec.DigestAlgorithm;
+import io.netlab.codec.FileConstants;
+import io.netlab.codec.SumConstants;
+import io.netlab.codec.SumRequest;
+import io.netlab.codec.SumReply;
+import io.netlab.codec.NetlabVersion;
+import io.netlab.codec.PeerText;
+import io.netlab.client.ClientException;
+import io.netlab.client.EchoClient;
+import io.netlab.client.Endpoint;
+import io.netlab.client.FetchOptions;
+import io.netlab.client.FileFetcher;
+import io.netlab.client.Progress;
+import io.netlab.client.SumClient;
+import io.netlab.client.TransferResult;
+import io.netlab.client.Transport;
+import io.netlab.client.Units;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * The netlab client command line: {@code SERVER:PORT:REMOTE_PATH LOCAL_PATH} fetches a file,
+ * {@code sum SERVER:PORT} adds two numbers with a sum server, {@code echo SERVER:PORT [TEXT]} talks to the echo
+ * service. Failures print one line ({@code --verbose} adds the stack trace) and exit with 1.
+ */
+@Command(name = "netlab-client", mixinStandardHelpOptions = true, versionProvider = NetlabClient.Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Fetches a file from a netlab file server (the lab's exercise 3), verifies its size and digest,",
+            "and only then moves it into place. Subcommands: 'sum' (adding two numbers) and 'echo' (uppercase lines)."},
+        subcommands = {NetlabClient.Sum.class, NetlabClient.Echo.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:failed (one line on standard error says why)", "2:bad command line"})
+public final class NetlabClient implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SERVER:PORT:REMOTE_PATH",
+            description = "the server (name, IPv4, or [IPv6]), its port, and the file's path under its root")
+    String target;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "LOCAL_PATH",
+            description = "where to save it (an existing directory: saved there under the remote name; "
+                    + "'-': standard output, unbuffered and without the atomic rename)")
+    Path local;
+
+    @Option(names = "--block-size", paramLabel = "BYTES", description = "block size to ask for, 1..16777216 (default: ${DEFAULT-VALUE}, the lab's)")
+    int blockSize = FileConstants.DEFAULT_BLOCK_SIZE;
+
+    @Option(names = "--digest", paramLabel = "crc32c|sha256|none", description = "integrity check (default: crc32c)")
+    String digest = "crc32c";
+
+    @Option(names = {"-f", "--force"}, description = "replace LOCAL_PATH if it exists (only once the new file is verified)")
+    boolean force;
+
+    @Option(names = {"-q", "--quiet"}, description = "no progress bar")
+    boolean quiet;
+
+    @Mixin
+    Common common;
+
+    /** Options every client takes. */
+    static final class Common {
+        @Option(names = "--timeout", paramLabel = "SECONDS", description = "give up when the server is silent this long (default: ${DEFAULT-VALUE})")
+        int timeout = 30;
+
+        @Option(names = "--connect-timeout", paramLabel = "SECONDS", description = "time allowed to connect (default: ${DEFAULT-VALUE})")
+        int connectTimeout = 10;
+
+        @Option(names = "--transport", paramLabel = "auto|epoll|nio", description = "I/O transport (default: auto)")
+        String transport = "auto";
+
+        @Option(names = {"-v", "--verbose"}, description = "show the stack trace of a failure")
+        boolean verbose;
+
+        Transport transport(CommandSpec spec) {
+            try {
+                return Transport.valueOf(transport.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--transport: " + transport + " (expected: auto, epoll or nio)");
+            }
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (target == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "missing SERVER:PORT:REMOTE_PATH and LOCAL_PATH (or a command: sum, echo)");
+        }
+        Endpoint endpoint = endpoint(spec, target, true);
+        if (local == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "missing LOCAL_PATH");
+        }
+        try {
+            FileConstants.checkBlockSize("--block-size", blockSize);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        DigestAlgorithm algorithm;
+        try {
+            algorithm = DigestAlgorithm.parse(digest);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--" + e.getMessage());
+        }
+        FetchOptions options = FetchOptions.builder().blockSize(blockSize).digest(algorithm).force(force)
+                .connectTimeout(Duration.ofSeconds(common.connectTimeout)).readTimeout(Duration.ofSeconds(common.timeout))
+                .transport(common.transport(spec)).build();
+        boolean toStdout = local.toString().equals("-");
+        return run(common, () -> {
+            TransferResult r;
+            if (toStdout) {
+                try (java.io.FileOutputStream stdout = new java.io.FileOutputStream(java.io.FileDescriptor.out)) {
+                    r = FileFetcher.fetchTo(endpoint, endpoint.path(), stdout.getChannel(), options, Progress.NONE);
+                }
+            } else {
+                r = FileFetcher.fetch(endpoint, endpoint.path(), local, options,
+                        ConsoleProgress.forTerminal(endpoint.path(), quiet));
+            }
+            (toStdout ? System.err : System.out).println("fetched " + PeerText.escape(endpoint.path()) + ": " + Units.bytes(r.bytes())
+                    + (r.bytes() >= 1024 ? " (" + r.bytes() + " bytes)" : "") + " in " + Units.seconds(r.nanos())
+                    + " (" + Units.rate(r.bytes(), r.nanos()) + "), "
+                    + (r.digest() == DigestAlgorithm.NONE ? "size verified" : r.digest().name().toLowerCase(Locale.ROOT)
+                    + ' ' + r.digestHex() + " verified") + " -> " + (toStdout ? "standard output" : r.destination()));
+            return 0;
+        });
+    }
+
+    /** {@code sum SERVER:PORT}: the lab's "adding two numbers" client. */
+    @Command(name = "sum", mixinStandardHelpOptions = true, versionProvider = NetlabClient.Version.class, sortOptions = false,
+            description = {"Adds two numbers (the lab's exercise 2): sends a name and a number 1..100, prints both",
+                "names, both numbers and the sum, and checks the server's sum. Asks on the keyboard for what is not given.",
+                "A number outside 1..100 is sent with a warning: it makes the lab's server shut down."})
+    static final class Sum implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "SERVER:PORT", description = "the sum server")
+        String target;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "your name (asked for when missing)")
+        String name;
+
+        @Option(names = "--number", paramLabel = "K", description = "your number, 1..100 (asked for when missing)")
+        Integer number;
+
+        @Mixin
+        Common common;
+
+        @Override
+        public Integer call() throws Exception {
+            Endpoint endpoint = endpoint(spec, target, false);
+            return run(common, () -> {
+                BufferedReader keyboard = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                PrintStream out = System.out;
+                String n = name != null ? name : askName(keyboard, out);
+                checkName(n);
+                int k;
+                if (number != null) {
+                    k = number;
+                    if (k < 1 || k > 100) {
+                        System.err.println("warning: " + k + " is outside 1..100: the server will refuse it and, "
+                                + "unless it runs with --keep-running, shut down");
+                    }
+                } else {
+                    k = askNumber(keyboard, out);
+                }
+                SumReply reply = SumClient.exchange(endpoint, new SumRequest(n, k),
+                        Duration.ofSeconds(common.timeout), common.transport(spec));
+                long expected = (long) k + reply.value();
+                out.println("Client name:   " + PeerText.escape(n));
+                out.println("Server name:   " + PeerText.escape(reply.name()));
+                out.println("Client number: " + k);
+                out.println("Server number: " + reply.value());
+                if (reply.sum() != expected) {
+                    out.println("Sum:           " + reply.sum() + " (WRONG: " + k + " + " + reply.value() + " = " + expected + ')');
+                    throw new ClientException(ClientException.Kind.MISMATCH, "the server's sum is wrong: it says "
+                            + reply.sum() + ", but " + k + " + " + reply.value() + " = " + expected);
+                }
+                out.println("Sum:           " + reply.sum() + " (checked: " + k + " + " + reply.value() + " = " + expected + ')');
+                return 0;
+            });
+        }
+
+        private static void checkName(String n) throws ClientException {
+            if (n.getBytes(StandardCharsets.UTF_8).length > SumConstants.MAX_NAME_LENGTH) {
+                throw new ClientException(ClientException.Kind.LOCAL, "name: " + n.getBytes(StandardCharsets.UTF_8).length
+                        + " bytes of UTF-8 (expected: <= " + SumConstants.MAX_NAME_LENGTH + ')');
+            }
+        }
+
+        private static String askName(BufferedReader in, PrintStream out) throws IOException, ClientException {
+            while (true) {
+                out.print("Your name: ");
+                out.flush();
+                String line = in.readLine();
+                if (line == null) {
+                    throw new ClientException(ClientException.Kind.LOCAL, "no name given (standard input ended)");
+                }
+                if (!line.isBlank()) {
+                    return line.strip();
+                }
+                out.println("Please type a name.");
+            }
+        }
+
+        private static int askNumber(BufferedReader in, PrintStream out) throws IOException, ClientException {
+            while (true) {
+                out.print("An integer between 1 and 100: ");
+                out.flush();
+                String line = in.readLine();
+                if (line == null) {
+                    throw new ClientException(ClientException.Kind.LOCAL, "no number given (standard input ended)");
+                }
+                int k;
+                try {
+                    k = Integer.parseInt(line.strip());
+                } catch (NumberFormatException e) {
+                    out.println("'" + line.strip() + "' is not a whole number; try again.");
+                    continue;
+                }
+                if (k >= 1 && k <= 100) {
+                    return k;
+                }
+                out.print(k + " is outside 1..100: the lab's server shuts down when it gets it. Send it anyway? [y/N] ");
+                out.flush();
+                String answer = in.readLine();
+                if (answer != null && answer.strip().toLowerCase(Locale.ROOT).startsWith("y")) {
+                    return k;
+                }
+            }
+        }
+    }
+
+    /** {@code echo SERVER:PORT [TEXT]}: the lab's example client. */
+    @Command(name = "echo", mixinStandardHelpOptions = true, versionProvider = NetlabClient.Version.class, sortOptions = false,
+            description = {"Sends TEXT (or each line typed on the keyboard) to the echo server and prints its answer,",
+                "the same text in upper case (the lab's exercise 1, TCPClient.py)."})
+    static final class Echo implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "SERVER:PORT", description = "the echo server")
+        String target;
+
+        @Parameters(index = "1..*", arity = "0..*", paramLabel = "TEXT", description = "the text to send (default: read lines from the keyboard)")
+        List<String> text;
+
+        @Mixin
+        Common common;
+
+        @Override
+        public Integer call() throws Exception {
+            Endpoint endpoint = endpoint(spec, target, false);
+            return run(common, () -> {
+                try (EchoClient client = EchoClient.connect(endpoint, Duration.ofSeconds(common.timeout),
+                        common.transport(spec))) {
+                    if (text != null && !text.isEmpty()) {
+                        System.out.println(client.send(String.join(" ", text)));
+                        return 0;
+                    }
+                    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                    boolean prompt = System.console() != null;
+                    while (true) {
+                        if (prompt) {
+                            System.out.print("Input lowercase sentence: ");
+                            System.out.flush();
+                        }
+                        String line = in.readLine();
+                        if (line == null) {
+                            return 0;
+                        }
+                        System.out.println(client.send(line));
+                    }
+                }
+            });
+        }
+    }
+
+    interface Action {
+        int run() throws Exception;
+    }
+
+    /** Runs an action, turning every failure into one line on standard error and exit code 1. */
+    static int run(Common common, Action action) {
+        try {
+            return action.run();
+        } catch (ClientException e) {
+            System.err.println("netlab-client: " + e.getMessage());
+            if (common.verbose && e.getCause() != null) {
+                e.getCause().printStackTrace(System.err);
+            }
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            System.err.println("netlab-client: interrupted");
+            return 1;
+        } catch (Exception e) {
+            System.err.println("netlab-client: " + e);
+            if (common.verbose) {
+                e.printStackTrace(System.err);
+            }
+            return 1;
+        }
+    }
+
+    static Endpoint endpoint(CommandSpec spec, String text, boolean withPath) {
+        try {
+            return Endpoint.parse(text, withPath);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** Runs the client command line and exits with its code. */
+    public static void main(String[] args) {
+        // Netty's own warnings go to java.util.logging (standard error); no logging framework to start
+        io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
+                io.netty.util.internal.logging.JdkLoggerFactory.INSTANCE);
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line (also used by tests). */
+    public static CommandLine commandLine() {
+        return new CommandLine(new NetlabClient()).setParameterExceptionHandler(NetlabClient::shortUsageError);
+    }
+
+    /** A bad command line in two lines — what is wrong, and where to find help — then exit code 2. */
+    private static int shortUsageError(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println("netlab-client: " + ex.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        err.println("Try '" + cmd.getCommandSpec().qualifiedName(" ") + " --help' for more information.");
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /** {@code --version}: the netlab, Netty and Java versions. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"netlab " + NetlabVersion.netlab(),
+                "Netty " + NetlabVersion.netty() + ", Java " + System.getProperty("java.version")};
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.netlab.server;
+
+import io.netlab.codec.FileConstants;
+import io.netlab.codec.SendMode;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The file server (the lab's exercise 3): serves the regular files under one directory, one request per connection,
+ * in FILE_DATA frames of the block size the client asks for, with the digest it asks for.
+ * <pre>{@code
+ * try (RunningServer server = FileServer.builder().root(dir).port(0).start()) {
+ *     int port = server.localAddress().getPort();
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class FileServer {
+    private FileServer() {
+    }
+
+    /** A builder; {@link Builder#root(Path)} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a file server. */
+    public static final class Builder extends ServerBuilder<Builder> {
+        private FileRoot root;
+        private int maxBlockSize = FileConstants.MAX_BLOCK_SIZE;
+        private SendMode sendMode = SendMode.AUTO;
+
+        private Builder() {
+        }
+
+        /**
+         * The directory to serve; nothing outside its real path is ever opened.
+         *
+         * @throws IOException when it does not exist or is not a directory
+         */
+        public Builder root(Path dir) throws IOException {
+            return root(new FileRoot(dir));
+        }
+
+        /** The directory to serve, already checked. */
+        public Builder root(FileRoot root) {
+            this.root = Objects.requireNonNull(root, "root");
+            return this;
+        }
+
+        /** The largest block size a client may ask for, 1 to 16 MiB (the default). */
+        public Builder maxBlockSize(int bytes) {
+            this.maxBlockSize = FileConstants.checkBlockSize("maxBlockSize", bytes);
+            return this;
+        }
+
+        /** How file data is put on the wire (default: {@link SendMode#AUTO}). */
+        public Builder sendMode(SendMode mode) {
+            this.sendMode = Objects.requireNonNull(mode, "sendMode");
+            return this;
+        }
+
+        @Override
+        Protocols.Protocol protocol(ServerConfig config) {
+            if (root == null) {
+                throw new IllegalStateException("root: not set (expected: FileServer.builder().root(dir))");
+            }
+            return Protocols.file(root, maxBlockSize, config.requestTimeout(), sendMode);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.netlab.server;
+
+import io.netlab.codec.ErrorCode;
+import io.netlab.codec.FileError;
+import io.netlab.codec.FileFrameDecoder;
+import io.netlab.codec.FileFrameEncoder;
+import io.netlab.codec.SendMode;
+import io.netlab.codec.SumDecoder;
+import io.netlab.codec.SumEncoder;
+import io.netlab.codec.SumError;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.codec.string.StringDecoder;
+import io.netty.handler.codec.string.StringEncoder;
+import io.netty.handler.stream.ChunkedWriteHandler;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/** The protocol part of each server's pipeline; see {@link PipelineNames} for the order. */
+final class Protocols {
+    private Protocols() {
+    }
+
+    /**
+     * A protocol as a server runs it: what it adds to each connection's pipeline (after the wire log, idle timeout
+     * and connection limiter), and the message it answers a connection over a cap with.
+     *
+     * @param pipeline adds the protocol's handlers; receives the server so that a handler may shut it down
+     * @param busy     the protocol's BUSY error for a refused connection, given the reason
+     */
+    record Protocol(BiConsumer<SocketChannel, RunningServer> pipeline, Function<String, Object> busy) {
+    }
+
+    /** File transfer: frame codec, chunked writer, file handler. */
+    static Protocol file(FileRoot root, int maxBlockSize, Duration requestTimeout, SendMode sendMode) {
+        return new Protocol((ch, server) -> {
+            ChannelPipeline p = ch.pipeline();
+            p.addLast(PipelineNames.FRAME_DECODER, FileFrameDecoder.forServer());
+            p.addLast(PipelineNames.FRAME_ENCODER, FileFrameEncoder.INSTANCE);
+            p.addLast(PipelineNames.CHUNKED_WRITER, new ChunkedWriteHandler());
+            p.addLast(PipelineNames.FILE_HANDLER,
+                    new FileServerHandler(root, maxBlockSize, requestTimeout.toMillis(), sendMode));
+        }, reason -> new FileError(ErrorCode.BUSY, reason));
+    }
+
+    /** Adding two numbers: frame codec and the sum handler. */
+    static Protocol sum(SumServer.SumRules rules) {
+        return new Protocol((ch, server) -> {
+            ChannelPipeline p = ch.pipeline();
+            p.addLast(PipelineNames.FRAME_DECODER, SumDecoder.forServer());
+            p.addLast(PipelineNames.FRAME_ENCODER, SumEncoder.INSTANCE);
+            p.addLast(PipelineNames.SUM_HANDLER, new SumServerHandler(rules, server));
+        }, reason -> new SumError(ErrorCode.BUSY, reason));
+    }
+
+    /** The classic example: UTF-8 lines in, the same lines uppercased out. */
+    static Protocol echo() {
+        return new Protocol((ch, server) -> {
+            ChannelPipeline p = ch.pipeline();
+            p.addLast(PipelineNames.LINE_DECODER, new LineBasedFrameDecoder(EchoServer.MAX_LINE));
+            p.addLast(PipelineNames.STRING_DECODER, new StringDecoder(StandardCharsets.UTF_8));
+            p.addLast(PipelineNames.STRING_ENCODER, new StringEncoder(StandardCharsets.UTF_8));
+            p.addLast(PipelineNames.ECHO_HANDLER, EchoServerHandler.INSTANCE);
+        }, reason -> "ERROR: server busy: " + reason + "\n");
+    }
+}

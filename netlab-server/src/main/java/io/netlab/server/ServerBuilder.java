@@ -1,0 +1,135 @@
+package io.netlab.server;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The settings every netlab server shares: where it listens, its transport and threads, its timeouts and
+ * connection caps. {@link FileServer#builder()}, {@link SumServer#builder()} and {@link EchoServer#builder()}
+ * extend it with their own; {@link #start()} binds and returns the running server.
+ *
+ * @param <B> the concrete builder, returned by every setter
+ */
+public abstract class ServerBuilder<B extends ServerBuilder<B>> {
+    /** The default cap on connections held at once. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+    /** The default cap on connections held at once from one client address. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 64;
+
+    private InetAddress bindAddress;
+    private int port;
+    private Transport transport = Transport.AUTO;
+    private int threads;
+    private Duration idleTimeout = Duration.ofSeconds(60);
+    private Duration requestTimeout = Duration.ofSeconds(10);
+    private Duration shutdownGrace = Duration.ofSeconds(10);
+    private boolean wireLog;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int maxConnectionsPerClient = DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
+
+    ServerBuilder() {
+    }
+
+    @SuppressWarnings("unchecked")
+    private B self() {
+        return (B) this;
+    }
+
+    /** The local address to listen on (default: {@code null}, every interface). */
+    public B bind(InetAddress address) {
+        this.bindAddress = address;
+        return self();
+    }
+
+    /** The port, 0 (the default) for an ephemeral one; {@link RunningServer#localAddress()} tells which. */
+    public B port(int port) {
+        this.port = checkRange("port", port, 0, 65535);
+        return self();
+    }
+
+    /** The I/O transport (default: {@link Transport#AUTO}). */
+    public B transport(Transport transport) {
+        this.transport = Objects.requireNonNull(transport, "transport");
+        return self();
+    }
+
+    /** Event loop threads; 0 (the default) for Netty's default, twice the cores. */
+    public B threads(int threads) {
+        this.threads = checkRange("threads", threads, 0, 1024);
+        return self();
+    }
+
+    /** A connection that makes no progress, reading or writing, for this long is closed (default: 60 s). */
+    public B idleTimeout(Duration timeout) {
+        this.idleTimeout = checkPositive("idleTimeout", timeout);
+        return self();
+    }
+
+    /** The time a client has to send its whole request (default: 10 s). */
+    public B requestTimeout(Duration timeout) {
+        this.requestTimeout = checkPositive("requestTimeout", timeout);
+        return self();
+    }
+
+    /** On {@link RunningServer#close()}, how long connections in progress may take to finish (default: 10 s). */
+    public B shutdownGrace(Duration grace) {
+        Objects.requireNonNull(grace, "shutdownGrace");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("shutdownGrace: " + grace + " (expected: >= 0)");
+        }
+        this.shutdownGrace = grace;
+        return self();
+    }
+
+    /** Whether to log every byte through Netty's {@code LoggingHandler} at INFO (default: no). */
+    public B wireLog(boolean on) {
+        this.wireLog = on;
+        return self();
+    }
+
+    /** Connections held at most; more are answered BUSY (default {@value #DEFAULT_MAX_CONNECTIONS}). */
+    public B maxConnections(int n) {
+        this.maxConnections = checkRange("maxConnections", n, 1, Integer.MAX_VALUE);
+        return self();
+    }
+
+    /** Connections held at most from one client address (default {@value #DEFAULT_MAX_CONNECTIONS_PER_CLIENT}). */
+    public B maxConnectionsPerClient(int n) {
+        this.maxConnectionsPerClient = checkRange("maxConnectionsPerClient", n, 1, Integer.MAX_VALUE);
+        return self();
+    }
+
+    /**
+     * Binds the server and starts serving.
+     *
+     * @return the running server; close it to shut it down gracefully
+     * @throws IOException           when the address cannot be bound (in use, not available, not permitted)
+     * @throws IllegalStateException when a setting cannot be met here (epoll asked for where it is missing)
+     * @throws InterruptedException  when interrupted while binding
+     */
+    public final RunningServer start() throws IOException, InterruptedException {
+        ServerConfig config = new ServerConfig(bindAddress, port, transport.resolve(), threads, idleTimeout,
+                requestTimeout, shutdownGrace, wireLog, maxConnections, maxConnectionsPerClient);
+        return RunningServer.start(config, protocol(config));
+    }
+
+    /** The protocol's part of each connection's pipeline. */
+    abstract Protocols.Protocol protocol(ServerConfig config);
+
+    static int checkRange(String field, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(field + ": " + value + " (expected: " + min + ".." + max + ')');
+        }
+        return value;
+    }
+
+    private static Duration checkPositive(String field, Duration d) {
+        Objects.requireNonNull(d, field);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(field + ": " + d + " (expected: > 0)");
+        }
+        return d;
+    }
+}
