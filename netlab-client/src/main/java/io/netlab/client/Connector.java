@@ -52,7 +52,7 @@ final class Connector implements AutoCloseable {
         if (c instanceof NoRouteToHostException) {
             throw new ClientException(ClientException.Kind.CONNECT, "no route to host: " + where, c);
         }
-        if (c instanceof ConnectException && String.valueOf(c.getMessage()).toLowerCase().contains("refused")) {
+        if (c instanceof ConnectException && String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("refused")) {
             throw new ClientException(ClientException.Kind.CONNECT,
                     "connection refused: " + where + " (is the server running on that port?)", c);
         }

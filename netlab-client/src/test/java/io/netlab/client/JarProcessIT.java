@@ -116,6 +116,16 @@ class JarProcessIT {
     }
 
     @Test
+    void theClientJarHoldsNoServerClassAndNoLoggingConfiguration() throws Exception {
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(CLIENT_JAR.toFile())) {
+            List<String> names = jar.stream().map(java.util.jar.JarEntry::getName).toList();
+            assertThat(names).contains("io/netlab/client/cli/NetlabClient.class", "io/netlab/codec/FileFrameDecoder.class");
+            assertThat(names).noneMatch(n -> n.startsWith("io/netlab/server/"));
+            assertThat(names).noneMatch(n -> n.startsWith("ch/qos/logback/") || n.endsWith("logback.xml"));
+        }
+    }
+
+    @Test
     void fileServerAndClientDoTheLabsExerciseThree() throws Exception {
         Path root = Files.createDirectories(tmp.resolve("served"));
         byte[] data = new byte[3 * 1024 * 1024 + 17];

@@ -70,53 +70,53 @@ public enum DigestAlgorithm {
 
     /** Starts a new running digest of this algorithm. */
     public Digest newDigest() {
-        switch (this) {
-            case NONE:
-                return new Digest() {
-                    @Override
-                    void update(ByteBuffer bytes) {
-                        bytes.position(bytes.limit());
-                    }
-
-                    @Override
-                    public byte[] finish() {
-                        return new byte[0];
-                    }
-                };
-            case CRC32C:
-                CRC32C crc = new CRC32C();
-                return new Digest() {
-                    @Override
-                    void update(ByteBuffer bytes) {
-                        crc.update(bytes);
-                    }
-
-                    @Override
-                    public byte[] finish() {
-                        long v = crc.getValue();
-                        return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
-                    }
-                };
-            case SHA256:
-                MessageDigest sha;
-                try {
-                    sha = MessageDigest.getInstance("SHA-256");
-                } catch (NoSuchAlgorithmException e) {
-                    throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        return switch (this) {
+            case NONE -> new Digest() {
+                @Override
+                void update(ByteBuffer bytes) {
+                    bytes.position(bytes.limit());
                 }
-                return new Digest() {
-                    @Override
-                    void update(ByteBuffer bytes) {
-                        sha.update(bytes);
-                    }
 
-                    @Override
-                    public byte[] finish() {
-                        return sha.digest();
-                    }
-                };
-            default:
-                throw new AssertionError(this);
+                @Override
+                public byte[] finish() {
+                    return new byte[0];
+                }
+            };
+            case CRC32C -> new Digest() {
+                private final CRC32C crc = new CRC32C();
+
+                @Override
+                void update(ByteBuffer bytes) {
+                    crc.update(bytes);
+                }
+
+                @Override
+                public byte[] finish() {
+                    long v = crc.getValue();
+                    return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
+                }
+            };
+            case SHA256 -> new Digest() {
+                private final MessageDigest sha = sha256();
+
+                @Override
+                void update(ByteBuffer bytes) {
+                    sha.update(bytes);
+                }
+
+                @Override
+                public byte[] finish() {
+                    return sha.digest();
+                }
+            };
+        };
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
 
