@@ -1,6 +1,7 @@
 package io.netlab.client;
 
 import io.netlab.server.RunningServer;
+import io.netlab.testing.SystemTools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -9,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -36,18 +36,12 @@ class ClientDiskTest {
         server.close();
     }
 
-    private static int run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
-    }
-
     @Test
     void aFullDiskIsALocalErrorAndLeavesNothing() throws Exception {
         Path small = Files.createDirectories(tmp.resolve("small-fs"));
         // a 1 MiB tmpfs of our own (needs root, as in CI); the 4 MiB file cannot fit
-        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small.toString()) == 0,
-                "mounting a small tmpfs is allowed here");
+        assumeTrue(SystemTools.works("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small.toString()),
+                "mount is installed and may mount a small tmpfs here (needs root)");
         try {
             ClientException e;
             try {
@@ -61,7 +55,7 @@ class ClientDiskTest {
             assertThat(e.getMessage()).matches("local disk error after \\d+ of 4194304 bytes: No space left on device.*");
             assertThat(Files.list(small)).as("no file, no .part").isEmpty();
         } finally {
-            run("umount", small.toString());
+            SystemTools.run("umount", small.toString());
         }
     }
 
@@ -69,7 +63,8 @@ class ClientDiskTest {
     void aDestinationDirectoryThatCannotBeWrittenIsALocalError() throws Exception {
         Path locked = Files.createDirectories(tmp.resolve("locked"));
         // the tests run as root, which ignores permission bits; the immutable attribute stops root too
-        assumeTrue(run("chattr", "+i", locked.toString()) == 0, "chattr +i works on this file system");
+        assumeTrue(SystemTools.works("chattr", "+i", locked.toString()),
+                "chattr is installed and +i works on this file system (needs root)");
         try {
             FileFetcher.fetch(TestServers.endpoint(server), "new.txt", locked.resolve("copy.txt"), FetchOptions.defaults(),
                     Progress.NONE);
@@ -78,7 +73,7 @@ class ClientDiskTest {
             assertThat(e.kind()).isEqualTo(ClientException.Kind.LOCAL);
             assertThat(e.getMessage()).startsWith("cannot write in " + locked + ": ").contains("Operation not permitted");
         } finally {
-            run("chattr", "-i", locked.toString());
+            SystemTools.run("chattr", "-i", locked.toString());
         }
         assertThat(Files.list(locked)).isEmpty();
     }

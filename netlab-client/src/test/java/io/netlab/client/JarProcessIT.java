@@ -1,5 +1,6 @@
 package io.netlab.client;
 
+import io.netlab.testing.SystemTools;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -196,7 +197,8 @@ class JarProcessIT {
     @Test
     void anUnprivilegedServerRefusesAFileItMayNotRead() throws Exception {
         // root reads everything, so the server runs as nobody (setpriv), from a copy of its jar nobody can read
-        assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"), "the tests run as root");
+        assumeTrue(SystemTools.isRoot(), "the tests run as root");
+        assumeTrue(SystemTools.works("setpriv", "--version"), "setpriv is installed");
         Path shared = Files.createTempDirectory(Path.of("/tmp"), "netlab-nobody");
         try {
             Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -208,7 +210,6 @@ class JarProcessIT {
             Files.writeString(served.resolve("open.txt"), "for everyone\n");
             Files.setPosixFilePermissions(jar, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
             Files.setPosixFilePermissions(served.resolve("open.txt"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            assumeTrue(new ProcessBuilder("setpriv", "--version").start().waitFor() == 0, "setpriv is available");
             Server server = new Server(shared, "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                     java(), "-jar", jar.toString(), "0", "--root", served.toString());
             Result denied = client(null, "127.0.0.1:" + server.port + ":secret.txt", "secret.txt");
