@@ -102,6 +102,20 @@ class JarProcessIT {
     private Result client(String stdin, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(java(), "-jar", CLIENT_JAR.toString()));
         cmd.addAll(List.of(args));
+        return run(stdin, cmd);
+    }
+
+    /**
+     * Runs the client jar through {@code sh -c script}, where {@code "$@"} stands for the client's command line
+     * (java -jar netlab-client.jar args...): for a umask, or a descriptor ProcessBuilder cannot close.
+     */
+    private Result clientThroughShell(String script, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", script, "sh", java(), "-jar", CLIENT_JAR.toString()));
+        cmd.addAll(List.of(args));
+        return run(null, cmd);
+    }
+
+    private Result run(String stdin, List<String> cmd) throws Exception {
         Path out = Files.createTempFile(tmp, "out", ".txt");
         Path err = Files.createTempFile(tmp, "err", ".txt");
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile())
@@ -159,6 +173,73 @@ class JarProcessIT {
         server.process.toHandle().destroy();   // SIGTERM, without closing our end of its output as Process.destroy() does
         assertThat(server.awaitExit()).isTrue();
         assertThat(server.output.toString()).contains("signal received: shutting down", "fetching data.bin");
+    }
+
+    @Test
+    void theInstalledFileHasTheModeTheUmaskGives() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("served"));
+        Files.writeString(root.resolve("data.txt"), "private data\n");
+        Server server = new Server("0", "--root", root.toString());
+        for (String[] umaskAndMode : new String[][] {{"077", "rw-------"}, {"027", "rw-r-----"}, {"002", "rw-rw-r--"}}) {
+            Path copy = tmp.resolve("copy-" + umaskAndMode[0] + ".txt");
+            Result r = clientThroughShell("umask " + umaskAndMode[0] + "; exec \"$@\"",
+                    "127.0.0.1:" + server.port + ":data.txt", copy.toString());
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(copy).hasContent("private data");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(copy)))
+                    .as("umask %s, as cp and curl give", umaskAndMode[0]).isEqualTo(umaskAndMode[1]);
+        }
+    }
+
+    @Test
+    void aLocalPathEndingInASlashIsADirectoryThatMustExist() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("served"));
+        Files.writeString(root.resolve("data.txt"), "data\n");
+        Server server = new Server("0", "--root", root.toString());
+        Result missing = client(null, "127.0.0.1:" + server.port + ":data.txt", "newdir/");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).isEqualTo("netlab-client: destination directory does not exist: newdir/\n");
+        assertThat(tmp.resolve("newdir")).as("no file where a directory was asked for").doesNotExist();
+
+        Files.writeString(tmp.resolve("plain"), "a file\n");
+        Result notDir = client(null, "--force", "127.0.0.1:" + server.port + ":data.txt", "plain/");
+        assertThat(notDir.exit()).isEqualTo(1);
+        assertThat(notDir.err()).startsWith("netlab-client: destination: plain is not a directory");
+        assertThat(tmp.resolve("plain")).hasContent("a file");
+
+        Files.createDirectories(tmp.resolve("existing"));
+        Result ok = client(null, "127.0.0.1:" + server.port + ":data.txt", "existing/");
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(tmp.resolve("existing/data.txt")).hasContent("data");
+    }
+
+    @Test
+    void standardOutputClosedIsAOneLineError() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("served"));
+        Files.write(root.resolve("data.bin"), new byte[100_000]);
+        Server server = new Server("0", "--root", root.toString());
+        String expected = "netlab-client: standard output is closed (or not open for writing): LOCAL_PATH '-' writes "
+                + "the file there\n";
+        Result closed = clientThroughShell("exec \"$@\" >&-", "127.0.0.1:" + server.port + ":data.bin", "-");
+        assertThat(closed.exit()).isEqualTo(1);
+        assertThat(closed.err()).isEqualTo(expected);
+        // through the launcher, whose first run records a class-data archive at exit: the JVM crashed there (139)
+        Path launcher = Path.of(System.getProperty("netlab.launcher", "../bin/netlab-client")).toAbsolutePath();
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", "exec \"$@\" >&-", "sh", "bash", launcher.toString(),
+                "127.0.0.1:" + server.port + ":data.bin", "-").directory(tmp.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().put("XDG_CACHE_HOME", tmp.resolve("cache").toString());
+        pb.environment().put("NETLAB_JAR", CLIENT_JAR.toAbsolutePath().toString());
+        Process p = pb.start();
+        started.add(p);
+        String err = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(err).isEqualTo(1);
+        assertThat(err).isEqualTo(expected);
+
+        Result open = client(null, "127.0.0.1:" + server.port + ":data.bin", "-");
+        assertThat(open.exit()).as(open.err()).isZero();
+        assertThat(open.out()).hasSize(100_000);
     }
 
     @Test
