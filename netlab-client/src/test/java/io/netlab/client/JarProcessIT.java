@@ -276,6 +276,26 @@ class JarProcessIT {
     }
 
     @Test
+    void theEchoClientSendsEachLineSaysNoAndEscapesWhatItPrints() throws Exception {
+        Server server = new Server("echo", "0");
+        Result lines = client(null, "echo", "127.0.0.1:" + server.port, "first\nsecond", "part");
+        assertThat(lines.exit()).as(lines.err()).isZero();
+        assertThat(lines.out()).isEqualTo("FIRST\nSECOND PART\n");
+
+        Result refused = client(null, "echo", "127.0.0.1:" + server.port, "x".repeat(9000));
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.out()).isEmpty();
+        assertThat(refused.err()).startsWith("netlab-client: the server refused: line longer than ").endsWith(" bytes\n");
+
+        // what the server sends back is escaped: ESC (clear screen, CSI), BEL, a right-to-left override
+        Result hostile = client("\u001b[2J\u0007ring \u202eevil\n\u009b31m red\n", "echo", "127.0.0.1:" + server.port);
+        assertThat(hostile.exit()).as(hostile.err()).isZero();
+        assertThat(hostile.out()).isEqualTo("\\u001b[2J\\u0007RING \\u202eEVIL\n\\u009b31M RED\n");
+        Result title = client(null, "echo", "127.0.0.1:" + server.port, "\u001b]0;owned\u0007");
+        assertThat(title.out()).isEqualTo("\\u001b]0;OWNED\\u0007\n");
+    }
+
+    @Test
     void anUnprivilegedServerRefusesAFileItMayNotRead() throws Exception {
         // root reads everything, so the server runs as nobody (setpriv), from a copy of its jar nobody can read
         assumeTrue(SystemTools.isRoot(), "the tests run as root");

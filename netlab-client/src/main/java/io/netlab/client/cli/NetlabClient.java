@@ -279,7 +279,11 @@ public final class NetlabClient implements Callable<Integer> {
                 try (EchoClient client = EchoClient.connect(endpoint, Duration.ofSeconds(common.timeout),
                         common.transport(spec))) {
                     if (text != null && !text.isEmpty()) {
-                        System.out.println(client.send(String.join(" ", text)));
+                        // TEXT with line breaks (quoted, or $'...') goes line by line, one answer printed per line
+                        String joined = String.join(" ", text);
+                        for (String line : joined.isEmpty() ? List.of(joined) : joined.lines().toList()) {
+                            System.out.println(PeerText.escape(client.send(line)));
+                        }
                         return 0;
                     }
                     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -293,7 +297,7 @@ public final class NetlabClient implements Callable<Integer> {
                         if (line == null) {
                             return 0;
                         }
-                        System.out.println(client.send(line));
+                        System.out.println(PeerText.escape(client.send(line)));
                     }
                 }
             });
