@@ -139,11 +139,6 @@ final class LocalFiles {
         return s;
     }
 
-    /** The UTF-8 length of {@code s}. */
-    static int utf8Length(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
-    }
-
     /**
      * The permissions a new file gets here, as cp or curl would give it: rw-rw-rw- less the process's umask. The umask
      * comes from {@code /proc/self/status} (Linux 4.7 and later); elsewhere, from a probe file created in {@code dir}
