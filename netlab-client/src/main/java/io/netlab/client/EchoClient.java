@@ -9,15 +9,22 @@ import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.codec.string.StringEncoder;
 
+import io.netlab.codec.PeerText;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** The lab's example client: sends lines to the echo server and returns its (uppercased) answers. */
+/**
+ * The lab's example client: sends lines to the echo server and returns its (uppercased) answers; a refusal from
+ * the server ({@code ERROR: line longer than 8192 bytes}) is a {@link ClientException}.
+ */
 public final class EchoClient implements AutoCloseable {
     private static final Object CLOSED = new Object();
+    private static final String REFUSAL = "ERROR: ";
 
     private final Connector connector;
     private final Channel channel;
@@ -69,8 +76,18 @@ public final class EchoClient implements AutoCloseable {
         }
     }
 
-    /** Sends one line and waits for the answer. */
+    /**
+     * Sends one line and waits for the answer, as the server sent it (escape it with {@code PeerText.escape} before
+     * printing it).
+     *
+     * @throws IllegalArgumentException when {@code line} holds a line break: send each line on its own
+     * @throws ClientException          when the server refuses the line ({@code ERROR: ...}, then it closes the
+     *                                  connection), closes the connection, or does not answer in time
+     */
     public String send(String line) throws ClientException, InterruptedException {
+        if (line.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("line: contains a line break (expected: one line; send each on its own)");
+        }
         channel.writeAndFlush(line + "\n");
         Object reply = replies.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (reply == null) {
@@ -83,7 +100,21 @@ public final class EchoClient implements AutoCloseable {
         if (reply instanceof Throwable t) {
             throw new ClientException(ClientException.Kind.PROTOCOL, "connection failed: " + t.getMessage(), t);
         }
-        return (String) reply;
+        String answer = (String) reply;
+        if (answer.startsWith(REFUSAL) && !answer.equals(expected(line))) {
+            throw new ClientException(ClientException.Kind.REMOTE,
+                    "the server refused: " + PeerText.escape(answer.substring(REFUSAL.length())));
+        }
+        return answer;
+    }
+
+    /**
+     * The echo of {@code line}, as docs/protocol.md says: upper case by {@code Locale.ROOT} rules, without a final
+     * '\r'. An answer that starts with "ERROR: " and is not the echo is the server's refusal.
+     */
+    private static String expected(String line) {
+        String l = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+        return l.toUpperCase(Locale.ROOT);
     }
 
     @Override

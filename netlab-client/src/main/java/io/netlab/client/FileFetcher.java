@@ -4,6 +4,7 @@ import io.netlab.codec.DigestAlgorithm;
 import io.netlab.codec.FileFrameDecoder;
 import io.netlab.codec.FileFrameEncoder;
 import io.netlab.codec.FileRequest;
+import io.netlab.codec.PeerText;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
@@ -21,7 +22,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -38,16 +38,51 @@ public final class FileFetcher {
 
     /**
      * Fetches {@code remotePath} from {@code server} into {@code local}. When {@code local} is an existing
-     * directory, the file is saved in it under the remote file's name.
+     * directory, the file is saved in it under the remote file's name. Only a regular file (or a symbolic link to
+     * one) is ever replaced, and only with {@link FetchOptions#force()}; the new file keeps the replaced file's
+     * permissions, or gets those of the umask (rw-rw-rw- less the umask, as cp and curl give).
      *
      * @throws ClientException      with a one-line message for the user, whatever went wrong
      * @throws InterruptedException when the calling thread is interrupted (the temporary file is removed)
      */
     public static TransferResult fetch(Endpoint server, String remotePath, Path local, FetchOptions options,
                                        Progress progress) throws ClientException, InterruptedException {
+        return fetchAs(server, remotePath, destination(local, remotePath), options, progress);
+    }
+
+    /**
+     * Fetches {@code remotePath} into the directory {@code dir}, under the remote file's name (the command line's
+     * {@code LOCAL_PATH} ending in '/'). Unlike {@link #fetch}, a {@code dir} that does not exist or is not a
+     * directory is an error: no file is ever created where a directory was asked for.
+     *
+     * @throws ClientException      with a one-line message for the user, whatever went wrong
+     * @throws InterruptedException when the calling thread is interrupted (the temporary file is removed)
+     */
+    public static TransferResult fetchInto(Endpoint server, String remotePath, Path dir, FetchOptions options,
+                                           Progress progress) throws ClientException, InterruptedException {
+        if (!Files.isDirectory(dir)) {
+            throw new ClientException(ClientException.Kind.LOCAL, Files.exists(dir, LinkOption.NOFOLLOW_LINKS)
+                    ? "destination: " + dir + " is not a directory (expected: a directory, as the '/' after it says)"
+                    : "destination directory does not exist: " + dir + '/');
+        }
+        String name = remoteName(remotePath);
+        if (name == null) {
+            throw new ClientException(ClientException.Kind.LOCAL, "remote path: " + PeerText.escape(remotePath)
+                    + " has no file name to save under in " + dir + '/');
+        }
+        return fetchAs(server, remotePath, dir.resolve(name), options, progress);
+    }
+
+    private static TransferResult fetchAs(Endpoint server, String remotePath, Path destination, FetchOptions options,
+                                          Progress progress) throws ClientException, InterruptedException {
         long start = System.nanoTime();
-        Path destination = destination(local, remotePath);
-        if (Files.exists(destination, LinkOption.NOFOLLOW_LINKS) && !options.force()) {
+        LocalFiles.Existing existing;
+        try {
+            existing = LocalFiles.checkDestination(destination);
+        } catch (IOException e) {
+            throw new ClientException(ClientException.Kind.LOCAL, "cannot check the destination: " + reason(e), e);
+        }
+        if (existing != null && !options.force()) {
             throw new ClientException(ClientException.Kind.LOCAL,
                     "destination exists: " + destination + " (use --force to replace it)");
         }
@@ -57,7 +92,7 @@ public final class FileFetcher {
         }
         Path temp;
         try {
-            temp = createTemp(dir, destination.getFileName().toString());
+            temp = LocalFiles.createTemp(dir, destination.getFileName().toString());
         } catch (IOException e) {
             throw new ClientException(ClientException.Kind.LOCAL, "cannot write in " + dir + ": " + reason(e), e);
         }
@@ -83,7 +118,7 @@ public final class FileFetcher {
                 progress.finish();
             }
             long size = Files.size(temp);
-            install(temp, destination, options.force());
+            install(temp, destination, dir, options.force());
             kept = true;
             return new TransferResult(destination, size, System.nanoTime() - start, options.digest(),
                     DigestAlgorithm.hex(digestValue));
@@ -199,10 +234,15 @@ public final class FileFetcher {
         }
     }
 
-    /** Moves the verified temporary file to the destination, atomically. */
-    private static void install(Path temp, Path destination, boolean force) throws IOException, ClientException {
+    /**
+     * Moves the verified temporary file to the destination, atomically, with the replaced file's permissions or
+     * the umask's. What is at the destination is checked again first: only a regular file is ever replaced.
+     */
+    private static void install(Path temp, Path destination, Path dir, boolean force) throws IOException, ClientException {
+        LocalFiles.Existing existing = LocalFiles.checkDestination(destination);
         try {
-            Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
+            Files.setPosixFilePermissions(temp, existing != null && existing.mode() != null ? existing.mode()
+                    : LocalFiles.defaultMode(dir));
         } catch (UnsupportedOperationException notPosix) {
             // keep the default permissions
         }
@@ -225,36 +265,16 @@ public final class FileFetcher {
         }
     }
 
-    /**
-     * Creates {@code .NAME.XXXXXXXX.part} in {@code dir}, readable by the owner only until it is installed.
-     * (Files.createTempFile would do, but it initialises SecureRandom and the security providers, a sixth of a
-     * one-shot fetch's start-up; an unguessable name is not needed, only a fresh one, which CREATE_NEW ensures.)
-     */
-    private static Path createTemp(Path dir, String name) throws IOException {
-        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-        for (int attempt = 0; ; attempt++) {
-            Path p = dir.resolve('.' + name + '.' + Long.toHexString(random.nextLong() & 0xFFFFFFFFL) + ".part");
-            try {
-                return Files.createFile(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (FileAlreadyExistsException e) {
-                if (attempt == 100) {
-                    throw e;
-                }
-            } catch (UnsupportedOperationException notPosix) {
-                return Files.createFile(p);
-            }
-        }
-    }
-
     /** The file to write: {@code local} itself, or the remote name inside it when it is a directory. */
     static Path destination(Path local, String remotePath) {
-        if (Files.isDirectory(local)) {
-            String name = remotePath.substring(remotePath.lastIndexOf('/') + 1);
-            if (!name.isEmpty() && !name.equals(".") && !name.equals("..")) {
-                return local.resolve(name);
-            }
-        }
-        return local;
+        String name = remoteName(remotePath);
+        return name != null && Files.isDirectory(local) ? local.resolve(name) : local;
+    }
+
+    /** The last component of {@code remotePath}, or null when there is none to save a file under. */
+    private static String remoteName(String remotePath) {
+        String name = remotePath.substring(remotePath.lastIndexOf('/') + 1);
+        return name.isEmpty() || name.equals(".") || name.equals("..") ? null : name;
     }
 
     private static String reason(IOException e) {

@@ -70,6 +70,11 @@ final class FaultProxy implements AutoCloseable {
                                     peer.close();
                                 }
                             }
+
+                            @Override
+                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                ctx.close();    // a client reset or killed mid-transfer: expected here, not logged
+                            }
                         });
                     }
                 }).bind("127.0.0.1", 0).sync().channel();
@@ -139,6 +144,11 @@ final class FaultProxy implements AutoCloseable {
                 // after whatever is still queued (the rate cap delays writes)
                 client.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();        // the server reset: channelInactive passes it on to the client
         }
     }
 }

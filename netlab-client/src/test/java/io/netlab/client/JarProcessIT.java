@@ -1,5 +1,6 @@
 package io.netlab.client;
 
+import io.netlab.testing.SystemTools;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,6 +102,20 @@ class JarProcessIT {
     private Result client(String stdin, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(java(), "-jar", CLIENT_JAR.toString()));
         cmd.addAll(List.of(args));
+        return run(stdin, cmd);
+    }
+
+    /**
+     * Runs the client jar through {@code sh -c script}, where {@code "$@"} stands for the client's command line
+     * (java -jar netlab-client.jar args...): for a umask, or a descriptor ProcessBuilder cannot close.
+     */
+    private Result clientThroughShell(String script, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", script, "sh", java(), "-jar", CLIENT_JAR.toString()));
+        cmd.addAll(List.of(args));
+        return run(null, cmd);
+    }
+
+    private Result run(String stdin, List<String> cmd) throws Exception {
         Path out = Files.createTempFile(tmp, "out", ".txt");
         Path err = Files.createTempFile(tmp, "err", ".txt");
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile())
@@ -161,6 +176,73 @@ class JarProcessIT {
     }
 
     @Test
+    void theInstalledFileHasTheModeTheUmaskGives() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("served"));
+        Files.writeString(root.resolve("data.txt"), "private data\n");
+        Server server = new Server("0", "--root", root.toString());
+        for (String[] umaskAndMode : new String[][] {{"077", "rw-------"}, {"027", "rw-r-----"}, {"002", "rw-rw-r--"}}) {
+            Path copy = tmp.resolve("copy-" + umaskAndMode[0] + ".txt");
+            Result r = clientThroughShell("umask " + umaskAndMode[0] + "; exec \"$@\"",
+                    "127.0.0.1:" + server.port + ":data.txt", copy.toString());
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(copy).hasContent("private data");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(copy)))
+                    .as("umask %s, as cp and curl give", umaskAndMode[0]).isEqualTo(umaskAndMode[1]);
+        }
+    }
+
+    @Test
+    void aLocalPathEndingInASlashIsADirectoryThatMustExist() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("served"));
+        Files.writeString(root.resolve("data.txt"), "data\n");
+        Server server = new Server("0", "--root", root.toString());
+        Result missing = client(null, "127.0.0.1:" + server.port + ":data.txt", "newdir/");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).isEqualTo("netlab-client: destination directory does not exist: newdir/\n");
+        assertThat(tmp.resolve("newdir")).as("no file where a directory was asked for").doesNotExist();
+
+        Files.writeString(tmp.resolve("plain"), "a file\n");
+        Result notDir = client(null, "--force", "127.0.0.1:" + server.port + ":data.txt", "plain/");
+        assertThat(notDir.exit()).isEqualTo(1);
+        assertThat(notDir.err()).startsWith("netlab-client: destination: plain is not a directory");
+        assertThat(tmp.resolve("plain")).hasContent("a file");
+
+        Files.createDirectories(tmp.resolve("existing"));
+        Result ok = client(null, "127.0.0.1:" + server.port + ":data.txt", "existing/");
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(tmp.resolve("existing/data.txt")).hasContent("data");
+    }
+
+    @Test
+    void standardOutputClosedIsAOneLineError() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("served"));
+        Files.write(root.resolve("data.bin"), new byte[100_000]);
+        Server server = new Server("0", "--root", root.toString());
+        String expected = "netlab-client: standard output is closed (or not open for writing): LOCAL_PATH '-' writes "
+                + "the file there\n";
+        Result closed = clientThroughShell("exec \"$@\" >&-", "127.0.0.1:" + server.port + ":data.bin", "-");
+        assertThat(closed.exit()).isEqualTo(1);
+        assertThat(closed.err()).isEqualTo(expected);
+        // through the launcher, whose first run records a class-data archive at exit: the JVM crashed there (139)
+        Path launcher = Path.of(System.getProperty("netlab.launcher", "../bin/netlab-client")).toAbsolutePath();
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", "exec \"$@\" >&-", "sh", "bash", launcher.toString(),
+                "127.0.0.1:" + server.port + ":data.bin", "-").directory(tmp.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().put("XDG_CACHE_HOME", tmp.resolve("cache").toString());
+        pb.environment().put("NETLAB_JAR", CLIENT_JAR.toAbsolutePath().toString());
+        Process p = pb.start();
+        started.add(p);
+        String err = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(err).isEqualTo(1);
+        assertThat(err).isEqualTo(expected);
+
+        Result open = client(null, "127.0.0.1:" + server.port + ":data.bin", "-");
+        assertThat(open.exit()).as(open.err()).isZero();
+        assertThat(open.out()).hasSize(100_000);
+    }
+
+    @Test
     void sumServerAndClientDoTheLabsExerciseTwo() throws Exception {
         Server server = new Server("sum", "0", "--number", "17", "--name", "Server of Test");
         Result typed = client("Alice\nforty-two\n42\n", "sum", "127.0.0.1:" + server.port);
@@ -194,9 +276,30 @@ class JarProcessIT {
     }
 
     @Test
+    void theEchoClientSendsEachLineSaysNoAndEscapesWhatItPrints() throws Exception {
+        Server server = new Server("echo", "0");
+        Result lines = client(null, "echo", "127.0.0.1:" + server.port, "first\nsecond", "part");
+        assertThat(lines.exit()).as(lines.err()).isZero();
+        assertThat(lines.out()).isEqualTo("FIRST\nSECOND PART\n");
+
+        Result refused = client(null, "echo", "127.0.0.1:" + server.port, "x".repeat(9000));
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.out()).isEmpty();
+        assertThat(refused.err()).startsWith("netlab-client: the server refused: line longer than ").endsWith(" bytes\n");
+
+        // what the server sends back is escaped: ESC (clear screen, CSI), BEL, a right-to-left override
+        Result hostile = client("\u001b[2J\u0007ring \u202eevil\n\u009b31m red\n", "echo", "127.0.0.1:" + server.port);
+        assertThat(hostile.exit()).as(hostile.err()).isZero();
+        assertThat(hostile.out()).isEqualTo("\\u001b[2J\\u0007RING \\u202eEVIL\n\\u009b31M RED\n");
+        Result title = client(null, "echo", "127.0.0.1:" + server.port, "\u001b]0;owned\u0007");
+        assertThat(title.out()).isEqualTo("\\u001b]0;OWNED\\u0007\n");
+    }
+
+    @Test
     void anUnprivilegedServerRefusesAFileItMayNotRead() throws Exception {
         // root reads everything, so the server runs as nobody (setpriv), from a copy of its jar nobody can read
-        assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"), "the tests run as root");
+        assumeTrue(SystemTools.isRoot(), "the tests run as root");
+        assumeTrue(SystemTools.works("setpriv", "--version"), "setpriv is installed");
         Path shared = Files.createTempDirectory(Path.of("/tmp"), "netlab-nobody");
         try {
             Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -208,7 +311,6 @@ class JarProcessIT {
             Files.writeString(served.resolve("open.txt"), "for everyone\n");
             Files.setPosixFilePermissions(jar, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
             Files.setPosixFilePermissions(served.resolve("open.txt"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            assumeTrue(new ProcessBuilder("setpriv", "--version").start().waitFor() == 0, "setpriv is available");
             Server server = new Server(shared, "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                     java(), "-jar", jar.toString(), "0", "--root", served.toString());
             Result denied = client(null, "127.0.0.1:" + server.port + ":secret.txt", "secret.txt");

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** End to end: the real sum and echo servers and clients over 127.0.0.1. */
 class SumAndEchoTest {
@@ -101,6 +102,25 @@ class SumAndEchoTest {
             assertThat(client.send("hello, world")).isEqualTo("HELLO, WORLD");
             assertThat(client.send("ünïcödé ß")).isEqualTo("ÜNÏCÖDÉ SS");
             assertThat(client.send("")).isEqualTo("");
+        }
+    }
+
+    @Test
+    void echoRefusalsAreErrorsNotAnswers() throws Exception {
+        try (RunningServer server = TestServers.local(EchoServer.builder(), Transport.AUTO).start();
+             EchoClient client = EchoClient.connect(TestServers.endpoint(server), TIMEOUT, Transport.AUTO)) {
+            // a line that only looks like a refusal is echoed as usual
+            assertThat(client.send("error: not really")).isEqualTo("ERROR: NOT REALLY");
+            // the text comes back as the server sent it: escaping is for whoever prints it
+            assertThat(client.send("\u001b[2j")).isEqualTo("\u001b[2J");
+            assertThatThrownBy(() -> client.send("one\ntwo")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("line: contains a line break (expected: one line; send each on its own)");
+            assertThatThrownBy(() -> client.send("x".repeat(EchoServer.MAX_LINE + 1)))
+                    .isInstanceOfSatisfying(ClientException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ClientException.Kind.REMOTE);
+                        assertThat(e.getMessage()).isEqualTo("the server refused: line longer than "
+                                + EchoServer.MAX_LINE + " bytes");
+                    });
         }
     }
 }

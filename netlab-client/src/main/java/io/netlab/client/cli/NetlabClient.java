@@ -61,7 +61,7 @@ public final class NetlabClient implements Callable<Integer> {
     @Parameters(index = "1", arity = "0..1", paramLabel = "LOCAL_PATH",
             description = "where to save it (an existing directory: saved there under the remote name; "
                     + "'-': standard output, unbuffered and without the atomic rename)")
-    Path local;
+    String local;
 
     @Option(names = "--block-size", paramLabel = "BYTES", description = "block size to ask for, 1..16777216 (default: ${DEFAULT-VALUE}, the lab's)")
     int blockSize = FileConstants.DEFAULT_BLOCK_SIZE;
@@ -126,15 +126,18 @@ public final class NetlabClient implements Callable<Integer> {
         FetchOptions options = FetchOptions.builder().blockSize(blockSize).digest(algorithm).force(force)
                 .connectTimeout(Duration.ofSeconds(common.connectTimeout)).readTimeout(Duration.ofSeconds(common.timeout))
                 .transport(common.transport(spec)).build();
-        boolean toStdout = local.toString().equals("-");
+        boolean toStdout = local.equals("-");
+        Path localPath = LocalPath.parse(spec, local);
         return run(common, () -> {
             TransferResult r;
             if (toStdout) {
-                try (java.io.FileOutputStream stdout = new java.io.FileOutputStream(java.io.FileDescriptor.out)) {
-                    r = FileFetcher.fetchTo(endpoint, endpoint.path(), stdout.getChannel(), options, Progress.NONE);
-                }
+                // never closed: closing descriptor 1 would free it for the next file the JVM opens
+                r = FileFetcher.fetchTo(endpoint, endpoint.path(), LocalPath.standardOutput(), options, Progress.NONE);
+            } else if (LocalPath.namesDirectory(local)) {
+                r = FileFetcher.fetchInto(endpoint, endpoint.path(), localPath, options,
+                        ConsoleProgress.forTerminal(endpoint.path(), quiet));
             } else {
-                r = FileFetcher.fetch(endpoint, endpoint.path(), local, options,
+                r = FileFetcher.fetch(endpoint, endpoint.path(), localPath, options,
                         ConsoleProgress.forTerminal(endpoint.path(), quiet));
             }
             (toStdout ? System.err : System.out).println("fetched " + PeerText.escape(endpoint.path()) + ": " + Units.bytes(r.bytes())
@@ -276,7 +279,11 @@ public final class NetlabClient implements Callable<Integer> {
                 try (EchoClient client = EchoClient.connect(endpoint, Duration.ofSeconds(common.timeout),
                         common.transport(spec))) {
                     if (text != null && !text.isEmpty()) {
-                        System.out.println(client.send(String.join(" ", text)));
+                        // TEXT with line breaks (quoted, or $'...') goes line by line, one answer printed per line
+                        String joined = String.join(" ", text);
+                        for (String line : joined.isEmpty() ? List.of(joined) : joined.lines().toList()) {
+                            System.out.println(PeerText.escape(client.send(line)));
+                        }
                         return 0;
                     }
                     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -290,7 +297,7 @@ public final class NetlabClient implements Callable<Integer> {
                         if (line == null) {
                             return 0;
                         }
-                        System.out.println(client.send(line));
+                        System.out.println(PeerText.escape(client.send(line)));
                     }
                 }
             });

@@ -115,10 +115,20 @@ class EmbeddingExampleTest {
                 // README:end
             }
         });
-        // README:begin file-request
-        ch.writeAndFlush(new FileRequest("data.bin", 1024));
-        // README:end
-        FileEnd end = done.get(10, TimeUnit.SECONDS);
+        // the README's client prints the size: catch it here rather than in the build log
+        java.io.PrintStream stdout = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
+        FileEnd end;
+        try {
+            // README:begin file-request
+            ch.writeAndFlush(new FileRequest("data.bin", 1024));
+            // README:end
+            end = done.get(10, TimeUnit.SECONDS);
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo("size: 7000" + System.lineSeparator());
         assertThat(end.totalBytes()).isEqualTo(7000);
         assertThat(received.toString(StandardCharsets.UTF_8)).isEqualTo("netlab ".repeat(1000));
         ch.close().sync();
