@@ -24,7 +24,13 @@ final class EchoServerHandler extends SimpleChannelInboundHandler<String> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, String line) {
-        ctx.writeAndFlush(line.toUpperCase(Locale.ROOT) + "\n");
+        ctx.write(line.toUpperCase(Locale.ROOT) + "\n");
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        ctx.flush();       // one flush for every answer to what one read brought
+        super.channelReadComplete(ctx);
     }
 
 

@@ -9,13 +9,11 @@ import io.netlab.codec.PeerText;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Serves one file request per connection: checks it, opens the file through the {@link FileRoot}, and writes
@@ -27,37 +25,19 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FileRequest> {
 
     private final FileRoot root;
     private final int maxBlockSize;
-    private final long requestTimeoutMillis;
     private final SendMode sendMode;
     private boolean requested;
-    private ScheduledFuture<?> requestDeadline;
 
-    FileServerHandler(FileRoot root, int maxBlockSize, long requestTimeoutMillis, SendMode sendMode) {
+    FileServerHandler(FileRoot root, int maxBlockSize, SendMode sendMode) {
         this.root = root;
         this.sendMode = sendMode;
         this.maxBlockSize = maxBlockSize;
-        this.requestTimeoutMillis = requestTimeoutMillis;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         logger.debug("{} connected", ctx.channel());
-        requestDeadline = ctx.executor().schedule(() -> {
-            if (!requested && ctx.channel().isActive()) {
-                logger.info("{} sent no complete request within {} ms: closing", ctx.channel(), requestTimeoutMillis);
-                refuse(ctx, ErrorCode.TIMEOUT,
-                        "no complete request within " + requestTimeoutMillis / 1000.0 + " s (expected: a FILE_REQUEST)");
-            }
-        }, requestTimeoutMillis, TimeUnit.MILLISECONDS);
         super.channelActive(ctx);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (requestDeadline != null) {
-            requestDeadline.cancel(false);
-        }
-        super.channelInactive(ctx);
     }
 
     @Override
@@ -67,7 +47,6 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FileRequest> {
             return;
         }
         requested = true;
-        requestDeadline.cancel(false);
         String shown = PeerText.escape(request.path());
         if (request.blockSize() < 1 || request.blockSize() > maxBlockSize) {
             refuse(ctx, ErrorCode.BAD_REQUEST, "blockSize: " + Integer.toUnsignedString(request.blockSize())

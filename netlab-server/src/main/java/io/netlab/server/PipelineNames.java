@@ -3,9 +3,11 @@ package io.netlab.server;
 /**
  * Names of the handlers in the server pipelines, in pipeline order:
  * <pre>
- * file: [wire-log] idle -> limiter -> frame-decoder -> frame-encoder -> chunked-writer -> file-handler
- * sum:  [wire-log] idle -> limiter -> frame-decoder -> frame-encoder -> sum-handler
- * echo: [wire-log] idle -> limiter -> line-decoder -> string-decoder -> string-encoder -> echo-handler
+ * file: [wire-log] idle -> limiter -> request-timeout -> frame-decoder -> backpressure -> frame-encoder
+ *       -> chunked-writer -> file-handler
+ * sum:  [wire-log] idle -> limiter -> request-timeout -> frame-decoder -> backpressure -> frame-encoder -> sum-handler
+ * echo: [wire-log] idle -> limiter -> request-timeout -> line-decoder -> backpressure -> string-decoder
+ *       -> string-encoder -> echo-handler
  * </pre>
  */
 public final class PipelineNames {
@@ -15,8 +17,12 @@ public final class PipelineNames {
     public static final String IDLE = "idle";
     /** ConnectionLimiter answering connections over the caps with BUSY. */
     public static final String LIMITER = "limiter";
+    /** RequestTimeoutHandler: a request must be whole within --request-timeout of its first byte. */
+    public static final String REQUEST_TIMEOUT = "request-timeout";
     /** The netlab frame decoder of the protocol. */
     public static final String FRAME_DECODER = "frame-decoder";
+    /** BackpressureHandler, right after the decoder: holds requests and stops reading while the channel is not writable. */
+    public static final String BACKPRESSURE = "backpressure";
     /** The netlab frame encoder of the protocol. */
     public static final String FRAME_ENCODER = "frame-encoder";
     /** ChunkedWriteHandler pulling file frames while the channel is writable. */

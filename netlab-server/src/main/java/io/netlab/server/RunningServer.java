@@ -51,8 +51,8 @@ public final class RunningServer implements AutoCloseable {
     }
 
     /**
-     * Binds a server whose connections get the pipeline {@code protocol} sets up after the common handlers
-     * (wire log, idle timeout, connection limiter).
+     * Binds a server whose connections get the pipeline {@code protocol} sets up, around the common handlers: wire
+     * log, idle timeout, connection limiter and request timeout in front, backpressure right after its decoder.
      *
      * @throws IOException          when the address is in use or not available
      * @throws InterruptedException when interrupted while binding
@@ -64,6 +64,7 @@ public final class RunningServer implements AutoCloseable {
         LoggingHandler wireLog = config.wireLog() ? new LoggingHandler(LogLevel.INFO) : null;
         ConnectionLimiter limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerClient(),
                 protocol.busy());
+        long requestTimeoutNanos = config.requestTimeout().toNanos();
         ChannelHandler initializer = new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
@@ -83,6 +84,11 @@ public final class RunningServer implements AutoCloseable {
                 protocol.pipeline().accept(ch, server);
                 // first inbound handler to see the connection: over a cap, the protocol handlers never do
                 ch.pipeline().addAfter(PipelineNames.IDLE, PipelineNames.LIMITER, limiter);
+                RequestTimeoutHandler requestTimeout = new RequestTimeoutHandler(requestTimeoutNanos,
+                        protocol.timeout(), protocol.oneRequest());
+                ch.pipeline().addAfter(PipelineNames.LIMITER, PipelineNames.REQUEST_TIMEOUT, requestTimeout);
+                ch.pipeline().addAfter(protocol.decoder(), PipelineNames.BACKPRESSURE,
+                        new BackpressureHandler(requestTimeout));
             }
         };
         ServerBootstrap b = new ServerBootstrap()
@@ -121,6 +127,11 @@ public final class RunningServer implements AutoCloseable {
     /** Connections open right now. */
     public int connectionCount() {
         return connections.size();
+    }
+
+    /** The connections open right now (for tests: what each one holds). */
+    Iterable<Channel> channels() {
+        return connections;
     }
 
     /** Completes when the server has fully stopped. */

@@ -1,0 +1,144 @@
+package io.netlab.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What one connection may make the server hold, whatever its peer does: counted as the bytes queued for the socket
+ * (the channels' outbound buffers) and as the whole requests read but held back, never as RSS. Real sockets on 127.0.0.1; every loop is bounded in count and time.
+ */
+class BoundedMemoryTest {
+    private static final long MiB = 1024 * 1024;
+
+    private RunningServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static <B extends ServerBuilder<B>> B local(B builder) throws Exception {
+        return builder.bind(InetAddress.getByName("127.0.0.1")).threads(2).idleTimeout(Duration.ofSeconds(30))
+                .requestTimeout(Duration.ofSeconds(5)).shutdownGrace(Duration.ofSeconds(1));
+    }
+
+    private Socket connect() throws IOException {
+        Socket s = new Socket(InetAddress.getByName("127.0.0.1"), server.localAddress().getPort());
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    /** Bytes queued for the sockets of all connections and not yet written (their outbound buffers). */
+    static long queuedBytes(RunningServer server) {
+        long sum = 0;
+        for (Channel ch : server.channels()) {
+            ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+            sum += out == null ? 0 : out.totalPendingWriteBytes();
+        }
+        return sum;
+    }
+
+    /** Whole requests read but held back, on all connections, because their answers are not being taken. */
+    static long heldRequests(RunningServer server) {
+        long sum = 0;
+        for (Channel ch : server.channels()) {
+            BackpressureHandler h = ch.pipeline().get(BackpressureHandler.class);
+            sum += h == null ? 0 : h.heldRequests();
+        }
+        return sum;
+    }
+
+    /**
+     * Writes {@code total} bytes of {@code unit} repeated from another thread and never reads, watching the server's
+     * queued bytes and held requests until the writer is done or has been stuck for a second (the server stopped
+     * reading), at most 60 s. Returns {the most bytes queued, the most requests held, bytes written}.
+     */
+    private long[] neverRead(Socket hog, byte[] unit, long total) throws Exception {
+        byte[] block = new byte[Math.max(1, 64 * 1024 / unit.length) * unit.length];
+        for (int i = 0; i < block.length; i += unit.length) {
+            System.arraycopy(unit, 0, block, i, unit.length);
+        }
+        AtomicLong written = new AtomicLong();
+        Thread writer = new Thread(() -> {
+            try {
+                OutputStream out = hog.getOutputStream();
+                while (written.get() < total) {
+                    out.write(block);
+                    written.addAndGet(block.length);
+                }
+            } catch (IOException closed) {
+                // the test closed the socket under a blocked write
+            }
+        }, "never-reads");
+        writer.start();
+        long maxQueued = 0;
+        long maxHeld = 0;
+        long last = -1;
+        long stuckSince = System.nanoTime();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (writer.isAlive() && System.nanoTime() < deadline) {
+            maxQueued = Math.max(maxQueued, queuedBytes(server));
+            maxHeld = Math.max(maxHeld, heldRequests(server));
+            long now = written.get();
+            if (now != last) {
+                last = now;
+                stuckSince = System.nanoTime();
+            } else if (System.nanoTime() - stuckSince > TimeUnit.SECONDS.toNanos(1)) {
+                break;
+            }
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
+        maxQueued = Math.max(maxQueued, queuedBytes(server));
+        maxHeld = Math.max(maxHeld, heldRequests(server));
+        return new long[] {maxQueued, maxHeld, written.get()};
+    }
+
+    @Test
+    void anEchoPeerThatSendsLinesAndNeverReadsDoesNotGrowTheServer() throws Exception {
+        server = local(EchoServer.builder()).start();
+        byte[] line = ("x".repeat(EchoServer.MAX_LINE - 200) + '\n').getBytes(StandardCharsets.UTF_8);
+        try (Socket hog = connect()) {
+            long[] seen = neverRead(hog, line, 32 * MiB);
+            try (Socket other = connect()) {      // meanwhile, another client is served
+                other.getOutputStream().write("still there?\n".getBytes(StandardCharsets.UTF_8));
+                assertThat(new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine()).isEqualTo("STILL THERE?");
+            }
+            assertThat(seen[2]).as("bytes the peer got in before the server stopped reading").isLessThan(32 * MiB);
+            assertThat(seen[0]).as("bytes queued on the server for the peer that never reads").isLessThan(4 * MiB);
+            assertThat(seen[1]).as("lines held back, at most those of one read").isLessThanOrEqualTo(64 * 1024 / line.length + 1);
+        }
+    }
+
+    @Test
+    void aSumPeerThatPipelinesRequestsAndNeverReadsDoesNotGrowTheServer() throws Exception {
+        server = local(SumServer.builder()).name("S".repeat(1000)).number(17).keepRunning(true).start();
+        try (Socket hog = connect()) {
+            long[] seen = neverRead(hog, RawClient.sumRequest("Ana", 42), 16 * MiB);
+            try (RawClient other = new RawClient(server.localAddress())) {
+                other.send(RawClient.sumRequest("Bo", 1));
+                assertThat(other.readFrame().type()).isEqualTo(RawClient.TYPE_SUM_REPLY);
+            }
+            assertThat(seen[2]).as("bytes the peer got in before the server stopped reading").isLessThan(16 * MiB);
+            assertThat(seen[0]).as("bytes queued on the server for the peer that never reads").isLessThan(4 * MiB);
+            assertThat(seen[1]).as("requests held back, at most those of one read").isLessThanOrEqualTo(64 * 1024 / 17 + 1);
+        }
+    }
+}
