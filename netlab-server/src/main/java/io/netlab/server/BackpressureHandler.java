@@ -13,7 +13,8 @@ import java.util.ArrayDeque;
  * water mark it passes the held requests on, as long as the channel stays writable, then reads again. A peer that
  * sends and never reads therefore costs the server at most the high water mark, one answer, and the requests of
  * one read, whatever the protocol and however much an answer outweighs its request; the kernel's buffers then fill
- * and TCP stops the peer. It also tells the {@link RequestTimeoutHandler} of every whole request.
+ * and TCP stops the peer. It also tells the {@link RequestTimeoutHandler} of every whole request. A protocol handler
+ * that needs no more of this (the file handler, once its one transfer runs) may take it out of the pipeline.
  */
 final class BackpressureHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Object> held = new ArrayDeque<>();
@@ -71,9 +72,13 @@ final class BackpressureHandler extends ChannelInboundHandlerAdapter {
         super.channelInactive(ctx);
     }
 
+    /** Taken out of the pipeline: what it held goes on to the next handler, and reading resumes. */
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        releaseHeld();
+        for (Object msg; (msg = held.poll()) != null; ) {
+            ctx.fireChannelRead(msg);
+        }
+        ctx.channel().config().setAutoRead(true);
     }
 
     private void releaseHeld() {

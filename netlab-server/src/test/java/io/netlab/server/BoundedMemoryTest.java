@@ -4,14 +4,19 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,9 +73,9 @@ class BoundedMemoryTest {
     /**
      * Writes {@code total} bytes of {@code unit} repeated from another thread and never reads, watching the server's
      * queued bytes and held requests until the writer is done or has been stuck for a second (the server stopped
-     * reading), at most 60 s. Returns {the most bytes queued, the most requests held, bytes written}.
+     * reading), at most 60 s. The writer goes on until the socket is closed.
      */
-    private long[] neverRead(Socket hog, byte[] unit, long total) throws Exception {
+    private Watch neverRead(Socket hog, byte[] unit, long total) throws Exception {
         byte[] block = new byte[Math.max(1, 64 * 1024 / unit.length) * unit.length];
         for (int i = 0; i < block.length; i += unit.length) {
             System.arraycopy(unit, 0, block, i, unit.length);
@@ -107,7 +112,11 @@ class BoundedMemoryTest {
         }
         maxQueued = Math.max(maxQueued, queuedBytes(server));
         maxHeld = Math.max(maxHeld, heldRequests(server));
-        return new long[] {maxQueued, maxHeld, written.get()};
+        return new Watch(maxQueued, maxHeld, written);
+    }
+
+    /** What {@link #neverRead} saw: the most bytes queued and requests held on the server, and the bytes written so far. */
+    private record Watch(long maxQueued, long maxHeld, AtomicLong written) {
     }
 
     @Test
@@ -115,15 +124,15 @@ class BoundedMemoryTest {
         server = local(EchoServer.builder()).start();
         byte[] line = ("x".repeat(EchoServer.MAX_LINE - 200) + '\n').getBytes(StandardCharsets.UTF_8);
         try (Socket hog = connect()) {
-            long[] seen = neverRead(hog, line, 32 * MiB);
+            Watch seen = neverRead(hog, line, 32 * MiB);
             try (Socket other = connect()) {      // meanwhile, another client is served
                 other.getOutputStream().write("still there?\n".getBytes(StandardCharsets.UTF_8));
                 assertThat(new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8))
                         .readLine()).isEqualTo("STILL THERE?");
             }
-            assertThat(seen[2]).as("bytes the peer got in before the server stopped reading").isLessThan(32 * MiB);
-            assertThat(seen[0]).as("bytes queued on the server for the peer that never reads").isLessThan(4 * MiB);
-            assertThat(seen[1]).as("lines held back, at most those of one read").isLessThanOrEqualTo(64 * 1024 / line.length + 1);
+            assertThat(seen.written().get()).as("bytes the peer got in before the server stopped reading").isLessThan(32 * MiB);
+            assertThat(seen.maxQueued()).as("bytes queued on the server for the peer that never reads").isLessThan(4 * MiB);
+            assertThat(seen.maxHeld()).as("lines held back, at most those of one read").isLessThanOrEqualTo(64 * 1024 / line.length + 1);
         }
     }
 
@@ -131,14 +140,56 @@ class BoundedMemoryTest {
     void aSumPeerThatPipelinesRequestsAndNeverReadsDoesNotGrowTheServer() throws Exception {
         server = local(SumServer.builder()).name("S".repeat(1000)).number(17).keepRunning(true).start();
         try (Socket hog = connect()) {
-            long[] seen = neverRead(hog, RawClient.sumRequest("Ana", 42), 16 * MiB);
+            Watch seen = neverRead(hog, RawClient.sumRequest("Ana", 42), 16 * MiB);
             try (RawClient other = new RawClient(server.localAddress())) {
                 other.send(RawClient.sumRequest("Bo", 1));
                 assertThat(other.readFrame().type()).isEqualTo(RawClient.TYPE_SUM_REPLY);
             }
-            assertThat(seen[2]).as("bytes the peer got in before the server stopped reading").isLessThan(16 * MiB);
-            assertThat(seen[0]).as("bytes queued on the server for the peer that never reads").isLessThan(4 * MiB);
-            assertThat(seen[1]).as("requests held back, at most those of one read").isLessThanOrEqualTo(64 * 1024 / 17 + 1);
+            assertThat(seen.written().get()).as("bytes the peer got in before the server stopped reading").isLessThan(16 * MiB);
+            assertThat(seen.maxQueued()).as("bytes queued on the server for the peer that never reads").isLessThan(4 * MiB);
+            assertThat(seen.maxHeld()).as("requests held back, at most those of one read").isLessThanOrEqualTo(64 * 1024 / 17 + 1);
         }
+    }
+
+    @Test
+    void aFileClientThatStallsAndPipelinesRequestsIsCutOffWithoutAnErrorPerRequest(@TempDir Path root) throws Exception {
+        try (RandomAccessFile f = new RandomAccessFile(root.resolve("big.bin").toFile(), "rw")) {
+            f.setLength(32 * MiB);
+        }
+        server = local(FileServer.builder()).root(root).start();
+        byte[] request = RawClient.fileRequest("big.bin", 1024, 0, 1);
+        try (RawClient c = new RawClient(server.localAddress())) {
+            // the request and 1.4 million more behind it (32 MiB), from another thread, while nothing is read
+            Watch seen = neverRead(c.socket(), request, 32 * MiB);
+            assertThat(seen.maxQueued()).as("bytes queued on the server for the stalled reader").isLessThan(4 * MiB);
+            assertThat(seen.maxHeld()).as("requests held back").isLessThanOrEqualTo(64 * 1024 / request.length + 1);
+
+            // now read: the transfer, then the close that the first extra request caused
+            assertThat(c.readFrame().type()).isEqualTo(RawClient.TYPE_FILE_HEADER);
+            long data = 0;
+            int errors = 0;
+            boolean end = false;
+            try {
+                for (;;) {
+                    RawClient.Frame f = c.readFrame();
+                    switch (f.type()) {
+                        case RawClient.TYPE_FILE_DATA -> data += f.body().length;
+                        case RawClient.TYPE_ERROR -> errors++;
+                        case RawClient.TYPE_FILE_END -> end = true;
+                        default -> throw new AssertionError("frame type " + f.type());
+                    }
+                }
+            } catch (EOFException | SocketException closed) {
+                // the server closed the connection
+            }
+            assertThat(end).as("FILE_END after a protocol error").isFalse();
+            assertThat(errors).as("ERROR frames").isZero();
+            assertThat(data).isLessThan(32 * MiB);
+            assertThat(seen.written().get()).as("bytes of requests the server took in").isLessThan(32 * MiB);
+        }
+        for (int i = 0; i < 500 && server.connectionCount() > 0; i++) {
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
+        assertThat(server.connectionCount()).isZero();
     }
 }
