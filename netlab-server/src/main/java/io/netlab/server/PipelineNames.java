@@ -13,7 +13,7 @@ package io.netlab.server;
 public final class PipelineNames {
     /** Netty's LoggingHandler, only with --wire-log. */
     public static final String WIRE_LOG = "wire-log";
-    /** IdleStateHandler closing connections that make no progress. */
+    /** IdleTimeoutHandler closing connections that make no progress (reads, writes, bytes the kernel sends). */
     public static final String IDLE = "idle";
     /** ConnectionLimiter answering connections over the caps with BUSY. */
     public static final String LIMITER = "limiter";

@@ -4,7 +4,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -14,8 +13,6 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.logging.LogLevel;
 import io.netty.handler.logging.LoggingHandler;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,15 +69,7 @@ public final class RunningServer implements AutoCloseable {
                 if (wireLog != null) {
                     ch.pipeline().addLast(PipelineNames.WIRE_LOG, wireLog);
                 }
-                long idle = config.idleTimeout().toMillis();
-                ch.pipeline().addLast(PipelineNames.IDLE, new IdleStateHandler(true, 0, 0, idle, TimeUnit.MILLISECONDS) {
-                    @Override
-                    protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
-                        // observeOutput: a slow reader that keeps draining is not idle; one that stopped is
-                        logger.info("{} made no progress for {} ms: closing", ctx.channel().remoteAddress(), idle);
-                        ctx.close();
-                    }
-                });
+                ch.pipeline().addLast(PipelineNames.IDLE, new IdleTimeoutHandler(config.idleTimeout().toNanos()));
                 protocol.pipeline().accept(ch, server);
                 // first inbound handler to see the connection: over a cap, the protocol handlers never do
                 ch.pipeline().addAfter(PipelineNames.IDLE, PipelineNames.LIMITER, limiter);
