@@ -13,7 +13,8 @@ import java.util.Objects;
  * {@link FileFrameEncoder}: one {@link FileHeader}, the file's data as FILE_DATA frames of at most the block size,
  * and a {@link FileEnd} carrying the total and the digest of exactly the bytes that were sent. Because the write
  * handler pulls only while the channel is writable, a slow reader holds at most the channel's high water mark plus
- * one read-ahead in memory, however large the file.
+ * one read-ahead in memory, however large the file and whatever the block size: a block larger than the read-ahead
+ * is read, and sent, in pieces of the read-ahead ({@link SendMode#CHUNKS} excepted, whose chunks are whole blocks).
  * <p>How the data goes out is a {@link SendMode}, chosen when the input is {@linkplain #builder built}; each mode is
  * its own strategy class. Data items are already-encoded {@code ByteBuf}s (buffered runs, and the 8-byte header
  * before each sendfile region), {@link io.netty.channel.FileRegion}s, or {@link FileChunk}s; the encoder passes the
@@ -50,7 +51,7 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
         this.startOffset = b.offset;
         this.position = b.offset;
         this.blockSize = b.blockSize;
-        this.readAheadSize = Math.max(b.blockSize, b.readAhead / b.blockSize * b.blockSize);
+        this.readAheadSize = b.blockSize <= b.readAhead ? b.readAhead / b.blockSize * b.blockSize : b.readAhead;
         this.digestAlgorithm = b.digest;
         this.digest = b.digest.newDigest();
     }
@@ -75,6 +76,20 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
     /** Whether every data item has been handed on. */
     boolean dataDone() {
         return position == size;
+    }
+
+    /**
+     * Whether the items handed on so far end with a whole frame, so that a frame written after them is read as one:
+     * when this input has failed (the file shrank or could not be read) and this is {@code true}, an ERROR frame may
+     * still be sent on the connection.
+     */
+    public boolean atFrameBoundary() {
+        return !midFrame();
+    }
+
+    /** Whether the last item handed on ended inside a FILE_DATA frame (a block sent in pieces). */
+    boolean midFrame() {
+        return false;
     }
 
     /** Bytes read from the file but not yet handed on (counted out of {@link #progress()}). */
@@ -184,8 +199,10 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
         }
 
         /**
-         * Bytes read from the file at a time (default {@value FileFrameChunkedInput#DEFAULT_READ_AHEAD}); rounded
-         * down to a multiple of the block size, and never less than one block.
+         * Bytes read from the file at a time (default {@value FileFrameChunkedInput#DEFAULT_READ_AHEAD}), rounded
+         * down to a multiple of the block size when blocks are smaller. A block larger than this is read, and in
+         * {@link SendMode#BUFFERED} mode sent, in pieces of this size, so that the input never holds more
+         * ({@link SendMode#CHUNKS} excepted: a chunk is one whole block). Keep it below the channel's high water mark.
          */
         public Builder readAhead(int bytes) {
             this.readAhead = NetlabFrames.checkRange("readAhead", bytes, 1, Integer.MAX_VALUE);

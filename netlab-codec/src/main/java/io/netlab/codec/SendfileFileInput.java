@@ -9,7 +9,7 @@ import java.io.IOException;
 /**
  * {@link SendMode#SENDFILE}: each block is an 8-byte FILE_DATA header buffer followed by a file region that the
  * transport sends with {@code sendfile(2)}. With a digest, the file is read a second time, through one scratch
- * buffer, just ahead of the regions handed on.
+ * buffer of at most the read-ahead (whatever the block size), just ahead of the regions handed on.
  */
 final class SendfileFileInput extends FileFrameChunkedInput {
     /** The region whose header was just handed on; it goes out next. */

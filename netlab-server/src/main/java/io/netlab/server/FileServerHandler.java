@@ -113,8 +113,8 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
                         LogFormat.bytes(file.size()), LogFormat.secondsAndRate(file.size(), nanos));
                 f.channel().close();
             } else if (f.channel().isActive() && !(f.cause() instanceof IOException && isBrokenPipe(f.cause()))
-                    && input.sendMode() != SendMode.SENDFILE) {
-                // buffered modes fail before a frame is started, so an ERROR frame can still be framed correctly
+                    && input.atFrameBoundary()) {
+                // the input failed between two frames (a transport failure closes the channel): an ERROR still frames
                 logger.warn("{} failed sending {}: {}", ctx.channel().remoteAddress(), shown, f.cause().toString());
                 refuse(ctx, ErrorCode.IO_ERROR, shown + ": read failed on the server: " + f.cause().getMessage());
             } else {

@@ -1,10 +1,18 @@
 package io.netlab.server;
 
+import io.netlab.codec.DigestAlgorithm;
+import io.netlab.codec.FileConstants;
+import io.netlab.codec.SendMode;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetric;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.BufferedReader;
 import java.io.EOFException;
@@ -191,5 +199,78 @@ class BoundedMemoryTest {
             TimeUnit.MILLISECONDS.sleep(10);
         }
         assertThat(server.connectionCount()).isZero();
+    }
+
+    private static long pooledBytesInUse() {
+        ByteBufAllocatorMetric m = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric();
+        return m.usedDirectMemory() + m.usedHeapMemory();
+    }
+
+    /** Entries (buffers, file regions) in the outbound buffers of all connections. */
+    private static long queuedMessages(RunningServer server) {
+        long sum = 0;
+        for (Channel ch : server.channels()) {
+            ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+            sum += out == null ? 0 : out.size();
+        }
+        return sum;
+    }
+
+    private void awaitSteady(int connections) throws InterruptedException {
+        long last = -1;
+        for (int i = 0; i < 100; i++) {       // until nothing more is queued for 500 ms, at most 10 s
+            TimeUnit.MILLISECONDS.sleep(100);
+            long now = queuedBytes(server) + queuedMessages(server);
+            if (now == last && server.connectionCount() == connections && i >= 5) {
+                return;
+            }
+            last = now;
+        }
+    }
+
+    @ParameterizedTest(name = "{0}, digest {1}")
+    @CsvSource({"AUTO, 1", "SENDFILE, 1", "AUTO, 0"})
+    void stalledClientsAskingForSixteenMebibyteBlocksDoNotPinThem(SendMode mode, int digest, @TempDir Path root)
+            throws Exception {
+        try (RandomAccessFile f = new RandomAccessFile(root.resolve("big.bin").toFile(), "rw")) {
+            f.setLength(64 * MiB);
+        }
+        server = local(FileServer.builder()).root(root).sendMode(mode).start();
+        long pooledBefore = pooledBytesInUse();
+        java.util.List<RawClient> clients = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                RawClient c = new RawClient(server.localAddress());
+                clients.add(c);
+                c.send(RawClient.fileRequest("big.bin", FileConstants.MAX_BLOCK_SIZE, 0, digest));
+                c.socket().getInputStream().readNBytes(64 * 1024);        // a little, then it stalls
+            }
+            awaitSteady(4);
+            long pooled = pooledBytesInUse() - pooledBefore;
+            assertThat(pooled).as("pooled memory held for 4 stalled clients with 16 MiB blocks").isLessThan(16 * MiB);
+            if (mode.resolve(FileConstants.MAX_BLOCK_SIZE, DigestAlgorithm.fromId(digest)) != SendMode.SENDFILE) {
+                // (a file region counts as the bytes it sends, which sendfile never holds in memory)
+                assertThat(queuedBytes(server)).as("bytes queued for them").isLessThan(4 * (2 * MiB));
+            }
+        } finally {
+            for (RawClient c : clients) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void aStalledSendfileTransferQueuesFewRegionsWhateverTheFileSize(@TempDir Path root) throws Exception {
+        try (RandomAccessFile f = new RandomAccessFile(root.resolve("big.bin").toFile(), "rw")) {
+            f.setLength(256 * MiB);
+        }
+        server = local(FileServer.builder()).root(root).sendMode(SendMode.SENDFILE).start();
+        try (RawClient c = new RawClient(server.localAddress())) {
+            c.send(RawClient.fileRequest("big.bin", 64 * 1024, 0, 0));
+            c.socket().getInputStream().readNBytes(64 * 1024);
+            awaitSteady(1);
+            // a header buffer and a region per 64 KiB block: 4096 of each if nothing held the input back
+            assertThat(queuedMessages(server)).as("buffers and regions queued").isLessThan(64);
+        }
     }
 }
