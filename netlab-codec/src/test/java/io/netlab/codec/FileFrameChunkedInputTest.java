@@ -227,6 +227,35 @@ class FileFrameChunkedInputTest {
         in.close();
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = SendMode.class, names = {"BUFFERED", "SENDFILE", "CHUNKS"})
+    void aFailedCheckBeforeTheEndReplacesTheEndFrame(SendMode mode) throws Exception {
+        Path p = file(3000);
+        FileChannel ch = FileChannel.open(p);
+        int[] checks = {0};
+        FileFrameChunkedInput in = FileFrameChunkedInput.builder(ch, 3000).blockSize(1024)
+                .digest(DigestAlgorithm.CRC32C).sendMode(mode).beforeEnd(() -> {
+                    checks[0]++;
+                    throw new java.io.IOException("f3000: changed while being sent");
+                }).build();
+        Object item;
+        while (!((item = in.readChunk(PooledByteBufAllocator.DEFAULT)) instanceof ByteBuf) && !(item instanceof FileRegion)
+                && !(item instanceof FileChunk)) {
+            io.netty.util.ReferenceCountUtil.release(item);    // the header
+        }
+        io.netty.util.ReferenceCountUtil.release(item);
+        for (int i = 0; i < 10 && in.progress() < 3000; i++) {
+            io.netty.util.ReferenceCountUtil.release(in.readChunk(PooledByteBufAllocator.DEFAULT));
+        }
+        assertThat(checks[0]).as("checked only once all data is handed on").isZero();
+        assertThatThrownBy(() -> in.readChunk(PooledByteBufAllocator.DEFAULT))
+                .hasMessage("f3000: changed while being sent");
+        assertThat(checks[0]).isEqualTo(1);
+        assertThat(in.atFrameBoundary()).isTrue();
+        assertThat(in.isEndOfInput()).isFalse();
+        in.close();
+    }
+
     @Test
     void rejectsBadArguments() throws Exception {
         try (FileChannel ch = FileChannel.open(file(1))) {

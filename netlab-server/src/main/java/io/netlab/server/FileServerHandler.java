@@ -97,7 +97,8 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
         logger.info("{} fetching {} ({} bytes, {}-byte blocks, {})", ctx.channel().remoteAddress(), shown,
                 file.size(), request.blockSize(), request.digest().name().toLowerCase(Locale.ROOT));
         FileFrameChunkedInput input = FileFrameChunkedInput.builder(file.channel(), file.size())
-                .blockSize(request.blockSize()).digest(request.digest()).sendMode(sendMode).build();
+                .blockSize(request.blockSize()).digest(request.digest()).sendMode(sendMode)
+                .beforeEnd(file::checkUnchanged).build();
         state = State.SENDING;
         ChannelFuture transfer = ctx.writeAndFlush(input);
         // from now on every byte is a protocol error, seen at once: no more decoding, no more holding back
@@ -115,8 +116,13 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
             } else if (f.channel().isActive() && !(f.cause() instanceof IOException && isBrokenPipe(f.cause()))
                     && input.atFrameBoundary()) {
                 // the input failed between two frames (a transport failure closes the channel): an ERROR still frames
-                logger.warn("{} failed sending {}: {}", ctx.channel().remoteAddress(), shown, f.cause().toString());
-                refuse(ctx, ErrorCode.IO_ERROR, shown + ": read failed on the server: " + f.cause().getMessage());
+                if (f.cause() instanceof FileRoot.FileChangedException changed) {
+                    logger.info("{} not ending the transfer: {}", ctx.channel().remoteAddress(), changed.getMessage());
+                    refuse(ctx, ErrorCode.IO_ERROR, changed.getMessage());
+                } else {
+                    logger.warn("{} failed sending {}: {}", ctx.channel().remoteAddress(), shown, f.cause().toString());
+                    refuse(ctx, ErrorCode.IO_ERROR, shown + ": read failed on the server: " + f.cause().getMessage());
+                }
             } else {
                 logger.info("{} stopped while fetching {} ({} of {} bytes sent): {}", ctx.channel().remoteAddress(),
                         shown, input.progress(), file.size(), f.cause().toString());
