@@ -6,8 +6,7 @@ package io.netlab.server;
  * file: [wire-log] idle -> limiter -> request-timeout -> frame-decoder -> backpressure -> frame-encoder
  *       -> chunked-writer -> file-handler
  * sum:  [wire-log] idle -> limiter -> request-timeout -> frame-decoder -> backpressure -> frame-encoder -> sum-handler
- * echo: [wire-log] idle -> limiter -> request-timeout -> line-decoder -> backpressure -> string-decoder
- *       -> string-encoder -> echo-handler
+ * echo: [wire-log] idle -> limiter -> request-timeout -> line-decoder -> backpressure -> string-encoder -> echo-handler
  * </pre>
  */
 public final class PipelineNames {
@@ -33,8 +32,6 @@ public final class PipelineNames {
     public static final String SUM_HANDLER = "sum-handler";
     /** LineBasedFrameDecoder of the echo service. */
     public static final String LINE_DECODER = "line-decoder";
-    /** UTF-8 StringDecoder of the echo service. */
-    public static final String STRING_DECODER = "string-decoder";
     /** UTF-8 StringEncoder of the echo service. */
     public static final String STRING_ENCODER = "string-encoder";
     /** The echo service's handler. */

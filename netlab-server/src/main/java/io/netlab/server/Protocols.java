@@ -11,7 +11,6 @@ import io.netlab.codec.SumError;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
-import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.codec.string.StringEncoder;
 import io.netty.handler.stream.ChunkedWriteHandler;
 
@@ -63,12 +62,11 @@ final class Protocols {
                 time -> new SumError(ErrorCode.TIMEOUT, "no complete request within " + time + " (expected: a SUM_REQUEST)"));
     }
 
-    /** The classic example: UTF-8 lines in, the same lines uppercased out. */
+    /** The classic example: UTF-8 lines in, the same lines uppercased out (bytes that are not UTF-8 escaped). */
     static Protocol echo() {
         return new Protocol((ch, server) -> {
             ChannelPipeline p = ch.pipeline();
             p.addLast(PipelineNames.LINE_DECODER, new LineBasedFrameDecoder(EchoServer.MAX_LINE));
-            p.addLast(PipelineNames.STRING_DECODER, new StringDecoder(StandardCharsets.UTF_8));
             p.addLast(PipelineNames.STRING_ENCODER, new StringEncoder(StandardCharsets.UTF_8));
             p.addLast(PipelineNames.ECHO_HANDLER, EchoServerHandler.INSTANCE);
         }, PipelineNames.LINE_DECODER, false, reason -> "ERROR: server busy: " + reason + "\n",
