@@ -26,14 +26,17 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What one connection may make the server hold, whatever its peer does: counted as the bytes queued for the socket
- * (the channels' outbound buffers) and as the whole requests read but held back, never as RSS. Real sockets on 127.0.0.1; every loop is bounded in count and time.
+ * What one connection may make the server hold, whatever its peer does: counted as the bytes and messages queued
+ * for the socket (the channels' outbound buffers), the whole requests read but held back, and the pooled buffer
+ * memory in use, never as RSS. Real sockets on 127.0.0.1; every loop is bounded in count and time.
  */
 class BoundedMemoryTest {
     private static final long MiB = 1024 * 1024;
@@ -237,7 +240,7 @@ class BoundedMemoryTest {
         }
         server = local(FileServer.builder()).root(root).sendMode(mode).start();
         long pooledBefore = pooledBytesInUse();
-        java.util.List<RawClient> clients = new java.util.ArrayList<>();
+        List<RawClient> clients = new ArrayList<>();
         try {
             for (int i = 0; i < 4; i++) {
                 RawClient c = new RawClient(server.localAddress());
