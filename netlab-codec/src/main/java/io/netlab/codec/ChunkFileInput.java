@@ -7,7 +7,8 @@ import java.io.IOException;
 
 /**
  * {@link SendMode#CHUNKS}: each block is a {@link FileChunk}, a retained slice of one read-ahead buffer — the
- * messages a receiver sees, for pipelines that inspect or transform chunks before the encoder.
+ * messages a receiver sees, for pipelines that inspect or transform chunks before the encoder. A chunk is a whole
+ * block, so this mode holds at least one block, however large.
  */
 final class ChunkFileInput extends FileFrameChunkedInput {
     /** The current read-ahead buffer; the chunks handed on are slices of it. */
@@ -41,7 +42,7 @@ final class ChunkFileInput extends FileFrameChunkedInput {
     }
 
     private void fill(ByteBufAllocator allocator) throws IOException {
-        int want = (int) Math.min(readAheadSize, size - position);
+        int want = (int) Math.min(Math.max(readAheadSize, blockSize), size - position);    // whole blocks
         ByteBuf buf = allocator.ioBuffer(want);
         boolean release = true;
         try {

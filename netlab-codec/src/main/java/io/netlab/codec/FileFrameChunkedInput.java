@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.stream.ChunkedInput;
 
 import java.io.EOFException;
+import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.Objects;
 
@@ -13,14 +14,17 @@ import java.util.Objects;
  * {@link FileFrameEncoder}: one {@link FileHeader}, the file's data as FILE_DATA frames of at most the block size,
  * and a {@link FileEnd} carrying the total and the digest of exactly the bytes that were sent. Because the write
  * handler pulls only while the channel is writable, a slow reader holds at most the channel's high water mark plus
- * one read-ahead in memory, however large the file.
+ * one read-ahead in memory, however large the file and whatever the block size: a block larger than the read-ahead
+ * is read, and sent, in pieces of the read-ahead ({@link SendMode#CHUNKS} excepted, whose chunks are whole blocks).
  * <p>How the data goes out is a {@link SendMode}, chosen when the input is {@linkplain #builder built}; each mode is
  * its own strategy class. Data items are already-encoded {@code ByteBuf}s (buffered runs, and the 8-byte header
  * before each sendfile region), {@link io.netty.channel.FileRegion}s, or {@link FileChunk}s; the encoder passes the
  * first two through untouched. The input owns the {@link FileChannel} and closes it in {@link #close()}.
  * <pre>{@code
  * ctx.writeAndFlush(FileFrameChunkedInput.builder(channel, channel.size())
- *         .blockSize(request.blockSize()).digest(request.digest()).build());
+ *         .blockSize(request.blockSize()).digest(request.digest())
+ *         .beforeEnd(() -> checkUnchanged(path))      // optional: refuse to end a transfer of a changed file
+ *         .build());
  * }</pre>
  */
 public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Object>
@@ -33,6 +37,19 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
 
     private enum State { HEADER, DATA, END, DONE }
 
+    /**
+     * A last check before the FILE_END frame, e.g. that the file did not change while it was being sent; see
+     * {@link Builder#beforeEnd(EndCheck)}.
+     */
+    @FunctionalInterface
+    public interface EndCheck {
+        /**
+         * @throws IOException when the transfer must not end with FILE_END; the input then fails with it,
+         *                             between two frames, so that an ERROR frame can still be sent
+         */
+        void check() throws IOException;
+    }
+
     final FileChannel file;
     final long size;
     final long startOffset;
@@ -40,6 +57,7 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
     final int readAheadSize;
     final DigestAlgorithm digestAlgorithm;
     final DigestAlgorithm.Digest digest;
+    private final EndCheck beforeEnd;
     /** Next byte of the file to read or to hand on; the strategies advance it. */
     long position;
     private State state = State.HEADER;
@@ -50,9 +68,10 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
         this.startOffset = b.offset;
         this.position = b.offset;
         this.blockSize = b.blockSize;
-        this.readAheadSize = Math.max(b.blockSize, b.readAhead / b.blockSize * b.blockSize);
+        this.readAheadSize = b.blockSize <= b.readAhead ? b.readAhead / b.blockSize * b.blockSize : b.readAhead;
         this.digestAlgorithm = b.digest;
         this.digest = b.digest.newDigest();
+        this.beforeEnd = b.beforeEnd;
     }
 
     /**
@@ -75,6 +94,20 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
     /** Whether every data item has been handed on. */
     boolean dataDone() {
         return position == size;
+    }
+
+    /**
+     * Whether the items handed on so far end with a whole frame, so that a frame written after them is read as one:
+     * when this input has failed (the file shrank or could not be read, or the {@linkplain Builder#beforeEnd check
+     * before the end} failed) and this is {@code true}, an ERROR frame may still be sent on the connection.
+     */
+    public boolean atFrameBoundary() {
+        return !midFrame();
+    }
+
+    /** Whether the last item handed on ended inside a FILE_DATA frame (a block sent in pieces). */
+    boolean midFrame() {
+        return false;
     }
 
     /** Bytes read from the file but not yet handed on (counted out of {@link #progress()}). */
@@ -100,6 +133,11 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
     public final void close() throws Exception {
         state = State.DONE;
         releaseHeld();
+        closeFile();
+    }
+
+    /** Closes the file; a strategy whose items still read it once handed on closes it when they are done. */
+    void closeFile() throws IOException {
         file.close();
     }
 
@@ -125,6 +163,9 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
                 return data;
             }
             case END -> {
+                if (beforeEnd != null) {
+                    beforeEnd.check();
+                }
                 state = State.DONE;
                 return new FileEnd(size - startOffset, digestAlgorithm, digest.finish());
             }
@@ -153,6 +194,7 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
         private DigestAlgorithm digest = DigestAlgorithm.CRC32C;
         private int readAhead = DEFAULT_READ_AHEAD;
         private SendMode sendMode = SendMode.AUTO;
+        private EndCheck beforeEnd;
 
         private Builder(FileChannel file, long size) {
             this.file = Objects.requireNonNull(file, "file");
@@ -184,8 +226,10 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
         }
 
         /**
-         * Bytes read from the file at a time (default {@value FileFrameChunkedInput#DEFAULT_READ_AHEAD}); rounded
-         * down to a multiple of the block size, and never less than one block.
+         * Bytes read from the file at a time (default {@value FileFrameChunkedInput#DEFAULT_READ_AHEAD}), rounded
+         * down to a multiple of the block size when blocks are smaller. A block larger than this is read, and in
+         * {@link SendMode#BUFFERED} mode sent, in pieces of this size, so that the input never holds more
+         * ({@link SendMode#CHUNKS} excepted: a chunk is one whole block). Keep it below the channel's high water mark.
          */
         public Builder readAhead(int bytes) {
             this.readAhead = NetlabFrames.checkRange("readAhead", bytes, 1, Integer.MAX_VALUE);
@@ -195,6 +239,18 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
         /** How the data goes out (default {@link SendMode#AUTO}). */
         public Builder sendMode(SendMode sendMode) {
             this.sendMode = Objects.requireNonNull(sendMode, "sendMode");
+            return this;
+        }
+
+        /**
+         * A check run once every data item has been handed on, just before the FILE_END frame (default: none). When
+         * it throws, {@link #readChunk} throws the exception instead of returning the FILE_END, and
+         * {@link #atFrameBoundary()} is {@code true}: the sender can answer with an ERROR frame. With
+         * {@link SendMode#SENDFILE} the last regions are still queued at that moment (at most the channel's high
+         * water mark or one block), since the transport reads them only when it sends them.
+         */
+        public Builder beforeEnd(EndCheck check) {
+            this.beforeEnd = Objects.requireNonNull(check, "check");
             return this;
         }
 

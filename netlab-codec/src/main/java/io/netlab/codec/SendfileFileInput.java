@@ -5,11 +5,12 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.DefaultFileRegion;
 
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@link SendMode#SENDFILE}: each block is an 8-byte FILE_DATA header buffer followed by a file region that the
  * transport sends with {@code sendfile(2)}. With a digest, the file is read a second time, through one scratch
- * buffer, just ahead of the regions handed on.
+ * buffer of at most the read-ahead (whatever the block size), just ahead of the regions handed on.
  */
 final class SendfileFileInput extends FileFrameChunkedInput {
     /** The region whose header was just handed on; it goes out next. */
@@ -18,6 +19,8 @@ final class SendfileFileInput extends FileFrameChunkedInput {
     private ByteBuf scratch;
     /** The file is digested up to here. */
     private long digested;
+    /** Regions handed on and not yet released by the transport, plus one for the input itself until closed. */
+    private final AtomicInteger users = new AtomicInteger(1);
 
     SendfileFileInput(Builder b) {
         super(b);
@@ -88,17 +91,40 @@ final class SendfileFileInput extends FileFrameChunkedInput {
     }
 
     /**
-     * A DefaultFileRegion (so that the epoll transport uses native sendfile) that leaves its channel open when
-     * released: one channel serves every block of a transfer, and the input closes it.
+     * Closed, the input leaves the file open for the regions still queued (a transfer that ends in an ERROR after a
+     * failed {@code beforeEnd} check still sends them first); the last one released closes it.
+     */
+    @Override
+    void closeFile() throws IOException {
+        release();
+    }
+
+    private void release() throws IOException {
+        if (users.decrementAndGet() == 0) {
+            file.close();
+        }
+    }
+
+    /**
+     * A DefaultFileRegion (so that the epoll transport uses native sendfile) that shares the input's channel: one
+     * channel serves every block of a transfer, and is closed when the input and every region are done with it.
      */
     private static final class SharedFileRegion extends DefaultFileRegion {
+        private final SendfileFileInput input;
+
         SharedFileRegion(SendfileFileInput input, long position, long count) {
             super(input.file, position, count);
+            this.input = input;
+            input.users.incrementAndGet();
         }
 
         @Override
         protected void deallocate() {
-            // the channel belongs to the input, which closes it at the end of the transfer
+            try {
+                input.release();
+            } catch (IOException e) {
+                // closing a read-only file: nothing was lost
+            }
         }
     }
 }

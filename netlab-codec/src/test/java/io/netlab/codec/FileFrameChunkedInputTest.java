@@ -48,6 +48,8 @@ class FileFrameChunkedInputTest {
     @CsvSource({"0,1024,CRC32C,BUFFERED", "1,1024,CRC32C,BUFFERED", "1023,1024,CRC32C,BUFFERED",
                 "1024,1024,SHA256,BUFFERED", "1025,1024,NONE,BUFFERED", "200000,1024,CRC32C,BUFFERED",
                 "200000,65536,SHA256,BUFFERED", "300000,1000,CRC32C,BUFFERED", "70000,1048576,CRC32C,BUFFERED",
+                "600000,1048576,CRC32C,BUFFERED", "2500000,1048576,SHA256,BUFFERED", "600000,1048576,SHA256,SENDFILE",
+                "600000,1048576,CRC32C,CHUNKS",
                 "0,1024,CRC32C,SENDFILE", "1,1024,CRC32C,SENDFILE", "1025,1024,SHA256,SENDFILE",
                 "200000,1024,CRC32C,SENDFILE", "300000,65536,NONE,SENDFILE", "20000,7,CRC32C,SENDFILE",
                 "0,1024,CRC32C,CHUNKS", "1025,1024,CRC32C,CHUNKS", "200000,1024,SHA256,CHUNKS", "300000,1000,NONE,CHUNKS"})
@@ -183,6 +185,75 @@ class FileFrameChunkedInputTest {
             assertThat(in.isEndOfInput()).isTrue();
             in.close();
         }
+    }
+
+    @Test
+    void aBlockLargerThanTheReadAheadGoesOutInPiecesOfTheReadAhead() throws Exception {
+        Path p = file(25_000);
+        try (FileChannel ch = FileChannel.open(p)) {
+            FileFrameChunkedInput in = FileFrameChunkedInput.builder(ch, 25_000).blockSize(10_000)
+                    .digest(DigestAlgorithm.NONE).readAhead(4096).sendMode(SendMode.BUFFERED).build();
+            in.readChunk(PooledByteBufAllocator.DEFAULT);
+            int[] expected = {8 + 4096, 4096, 1808, 8 + 4096, 4096, 1808, 8 + 4096, 904};
+            boolean[] boundary = {false, false, true, false, false, true, false, true};
+            for (int i = 0; i < expected.length; i++) {
+                ByteBuf piece = (ByteBuf) in.readChunk(PooledByteBufAllocator.DEFAULT);
+                assertThat(piece.readableBytes()).as("item " + i).isEqualTo(expected[i]);
+                assertThat(in.atFrameBoundary()).as("after item " + i).isEqualTo(boundary[i]);
+                if (i == 0) {
+                    assertThat(io.netty.buffer.ByteBufUtil.hexDump(piece, 0, 8)).isEqualTo("4e4c011200002710");
+                }
+                if (i == 6) {
+                    assertThat(io.netty.buffer.ByteBufUtil.hexDump(piece, 0, 8)).isEqualTo("4e4c011200001388");
+                }
+                piece.release();
+            }
+            assertThat(in.progress()).isEqualTo(25_000);
+            assertThat(in.readChunk(PooledByteBufAllocator.DEFAULT)).isInstanceOf(FileEnd.class);
+            in.close();
+        }
+    }
+
+    @Test
+    void aFileThatShrinksInsideABlockSentInPiecesFailsMidFrame() throws Exception {
+        Path p = file(6000);
+        FileChannel ch = FileChannel.open(p);
+        FileFrameChunkedInput in = FileFrameChunkedInput.builder(ch, 20_000).blockSize(10_000)
+                .digest(DigestAlgorithm.CRC32C).readAhead(4096).sendMode(SendMode.BUFFERED).build();
+        in.readChunk(PooledByteBufAllocator.DEFAULT);
+        ((ByteBuf) in.readChunk(PooledByteBufAllocator.DEFAULT)).release();
+        assertThatThrownBy(() -> in.readChunk(PooledByteBufAllocator.DEFAULT)).isInstanceOf(EOFException.class);
+        assertThat(in.atFrameBoundary()).as("an ERROR frame now would land inside a FILE_DATA frame").isFalse();
+        in.close();
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = SendMode.class, names = {"BUFFERED", "SENDFILE", "CHUNKS"})
+    void aFailedCheckBeforeTheEndReplacesTheEndFrame(SendMode mode) throws Exception {
+        Path p = file(3000);
+        FileChannel ch = FileChannel.open(p);
+        int[] checks = {0};
+        FileFrameChunkedInput in = FileFrameChunkedInput.builder(ch, 3000).blockSize(1024)
+                .digest(DigestAlgorithm.CRC32C).sendMode(mode).beforeEnd(() -> {
+                    checks[0]++;
+                    throw new java.io.IOException("f3000: changed while being sent");
+                }).build();
+        Object item;
+        while (!((item = in.readChunk(PooledByteBufAllocator.DEFAULT)) instanceof ByteBuf) && !(item instanceof FileRegion)
+                && !(item instanceof FileChunk)) {
+            io.netty.util.ReferenceCountUtil.release(item);    // the header
+        }
+        io.netty.util.ReferenceCountUtil.release(item);
+        for (int i = 0; i < 10 && in.progress() < 3000; i++) {
+            io.netty.util.ReferenceCountUtil.release(in.readChunk(PooledByteBufAllocator.DEFAULT));
+        }
+        assertThat(checks[0]).as("checked only once all data is handed on").isZero();
+        assertThatThrownBy(() -> in.readChunk(PooledByteBufAllocator.DEFAULT))
+                .hasMessage("f3000: changed while being sent");
+        assertThat(checks[0]).isEqualTo(1);
+        assertThat(in.atFrameBoundary()).isTrue();
+        assertThat(in.isEndOfInput()).isFalse();
+        in.close();
     }
 
     @Test

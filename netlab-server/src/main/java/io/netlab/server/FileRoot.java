@@ -15,6 +15,11 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -50,8 +55,95 @@ public final class FileRoot {
         return root;
     }
 
-    /** An open file and the size taken when it was opened. */
-    public record OpenFile(FileChannel channel, long size, Path path) {
+    /**
+     * An open file, the size taken when it was opened, and what {@link #checkUnchanged()} compares against: as tar
+     * does, the size, the modification time and (where the file system has one) the inode change time.
+     */
+    public static final class OpenFile {
+        private final FileChannel channel;
+        private final long size;
+        private final Path path;
+        private final String shown;
+        private final Stamp opened;
+
+        private OpenFile(FileChannel channel, long size, Path path, String shown) throws IOException {
+            this.channel = channel;
+            this.size = size;
+            this.path = path;
+            this.shown = shown;
+            this.opened = Stamp.of(path, size);
+        }
+
+        /** The open file; whoever sends it closes it. */
+        public FileChannel channel() {
+            return channel;
+        }
+
+        /** The file's size when it was opened: the bytes a transfer sends. */
+        public long size() {
+            return size;
+        }
+
+        /** The file's real path (for the server's own use: never sent to a client). */
+        public Path path() {
+            return path;
+        }
+
+        /**
+         * Checks that the file did not change since it was opened: same size (of the open file), and, while the path
+         * still names the same file, the same modification time and inode change time. A file replaced by a rename
+         * is not a change: the open file is the old one, intact.
+         *
+         * @throws IOException naming the file (as the client asked for it) and what changed; also when the
+         *                     attributes cannot be read
+         */
+        public void checkUnchanged() throws IOException {
+            long sizeNow = channel.size();
+            Stamp now;
+            try {
+                now = Stamp.of(path, sizeNow);
+            } catch (NoSuchFileException removed) {
+                now = null;       // unlinked: the open file lives on, and its size was checked
+            }
+            List<String> changes = new ArrayList<>();
+            if (sizeNow != size) {
+                changes.add("size: " + size + " -> " + sizeNow);
+            }
+            if (now != null && Objects.equals(now.fileKey(), opened.fileKey())) {
+                if (!now.modified().equals(opened.modified())) {
+                    changes.add("modified: " + opened.modified() + " -> " + now.modified());
+                } else if (opened.changed() != null && !opened.changed().equals(now.changed())) {
+                    changes.add("inode changed: " + opened.changed() + " -> " + now.changed());
+                }
+            }
+            if (!changes.isEmpty()) {
+                throw new FileChangedException(shown + ": changed while being sent (" + String.join(", ", changes)
+                        + "); fetch it again");
+            }
+        }
+    }
+
+    /** What identifies a file's content cheaply: inode, size, modification time, inode change time (or null). */
+    private record Stamp(Object fileKey, long size, FileTime modified, FileTime changed) {
+        static Stamp of(Path path, long size) throws IOException {
+            try {
+                Map<String, Object> a = Files.readAttributes(path, "unix:fileKey,lastModifiedTime,ctime",
+                        LinkOption.NOFOLLOW_LINKS);
+                return new Stamp(a.get("fileKey"), size, (FileTime) a.get("lastModifiedTime"), (FileTime) a.get("ctime"));
+            } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
+                BasicFileAttributes b = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                return new Stamp(b.fileKey(), size, b.lastModifiedTime(), null);
+            }
+        }
+    }
+
+    /** A file that changed while it was being sent; the message is the one sent to the client. */
+    static final class FileChangedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        FileChangedException(String message) {
+            super(message);
+        }
     }
 
     /**
@@ -95,7 +187,7 @@ public final class FileRoot {
         try {
             FileChannel ch = FileChannel.open(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
             try {
-                return new OpenFile(ch, ch.size(), real);
+                return new OpenFile(ch, ch.size(), real, shown);
             } catch (IOException e) {
                 ch.close();
                 throw e;

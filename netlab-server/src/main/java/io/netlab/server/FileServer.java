@@ -67,7 +67,7 @@ public final class FileServer {
             if (root == null) {
                 throw new IllegalStateException("root: not set (expected: FileServer.builder().root(dir))");
             }
-            return Protocols.file(root, maxBlockSize, config.requestTimeout(), sendMode);
+            return Protocols.file(root, maxBlockSize, sendMode);
         }
     }
 }

@@ -6,68 +6,74 @@ import io.netlab.codec.FileFrameChunkedInput;
 import io.netlab.codec.FileRequest;
 import io.netlab.codec.SendMode;
 import io.netlab.codec.PeerText;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Serves one file request per connection: checks it, opens the file through the {@link FileRoot}, and writes
  * the whole transfer as a {@link FileFrameChunkedInput}, which the ChunkedWriteHandler feeds to the socket only
  * while it is writable. Every refusal is an ERROR frame with a specific code, then the connection is closed.
+ * <p>A client sends nothing after its request: once a transfer starts, the backpressure handler and the frame
+ * decoder are taken out of the pipeline (the chunked writer already sends only while the channel is writable), and
+ * any byte that arrives while the transfer runs (a second request, anything) is a protocol error
+ * that closes the connection at once — no ERROR frame, which would queue behind the data, and nothing kept per
+ * extra request. After a refusal, what else arrives is dropped until the connection closes.
  */
-final class FileServerHandler extends SimpleChannelInboundHandler<FileRequest> {
+final class FileServerHandler extends ChannelInboundHandlerAdapter {
     private static final Logger logger = LoggerFactory.getLogger(FileServerHandler.class);
+
+    private enum State { AWAIT_REQUEST, REFUSED, SENDING }
 
     private final FileRoot root;
     private final int maxBlockSize;
-    private final long requestTimeoutMillis;
     private final SendMode sendMode;
-    private boolean requested;
-    private ScheduledFuture<?> requestDeadline;
+    private State state = State.AWAIT_REQUEST;
 
-    FileServerHandler(FileRoot root, int maxBlockSize, long requestTimeoutMillis, SendMode sendMode) {
+    FileServerHandler(FileRoot root, int maxBlockSize, SendMode sendMode) {
         this.root = root;
         this.sendMode = sendMode;
         this.maxBlockSize = maxBlockSize;
-        this.requestTimeoutMillis = requestTimeoutMillis;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         logger.debug("{} connected", ctx.channel());
-        requestDeadline = ctx.executor().schedule(() -> {
-            if (!requested && ctx.channel().isActive()) {
-                logger.info("{} sent no complete request within {} ms: closing", ctx.channel(), requestTimeoutMillis);
-                refuse(ctx, ErrorCode.TIMEOUT,
-                        "no complete request within " + requestTimeoutMillis / 1000.0 + " s (expected: a FILE_REQUEST)");
-            }
-        }, requestTimeoutMillis, TimeUnit.MILLISECONDS);
         super.channelActive(ctx);
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (requestDeadline != null) {
-            requestDeadline.cancel(false);
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            switch (state) {
+                case AWAIT_REQUEST -> serve(ctx, (FileRequest) msg);    // the decoder passes on nothing else
+                case SENDING -> sentMore(ctx);
+                default -> {
+                    // refused and closing: nothing more is read into an answer
+                }
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
         }
-        super.channelInactive(ctx);
     }
 
-    @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FileRequest request) {
-        if (requested) {
-            refuse(ctx, ErrorCode.ILLEGAL_OPERATION, "a second FILE_REQUEST on one connection (expected: one request)");
-            return;
+    private static void sentMore(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            logger.info("{} protocol error: sent more during its transfer (expected: nothing after the FILE_REQUEST): "
+                    + "closing", ctx.channel().remoteAddress());
+            ctx.close();
         }
-        requested = true;
-        requestDeadline.cancel(false);
+    }
+
+    private void serve(ChannelHandlerContext ctx, FileRequest request) {
+        state = State.REFUSED;       // until the transfer starts
         String shown = PeerText.escape(request.path());
         if (request.blockSize() < 1 || request.blockSize() > maxBlockSize) {
             refuse(ctx, ErrorCode.BAD_REQUEST, "blockSize: " + Integer.toUnsignedString(request.blockSize())
@@ -91,18 +97,32 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FileRequest> {
         logger.info("{} fetching {} ({} bytes, {}-byte blocks, {})", ctx.channel().remoteAddress(), shown,
                 file.size(), request.blockSize(), request.digest().name().toLowerCase(Locale.ROOT));
         FileFrameChunkedInput input = FileFrameChunkedInput.builder(file.channel(), file.size())
-                .blockSize(request.blockSize()).digest(request.digest()).sendMode(sendMode).build();
-        ctx.writeAndFlush(input).addListener((ChannelFutureListener) f -> {
+                .blockSize(request.blockSize()).digest(request.digest()).sendMode(sendMode)
+                .beforeEnd(file::checkUnchanged).build();
+        state = State.SENDING;
+        ChannelFuture transfer = ctx.writeAndFlush(input);
+        // from now on every byte is a protocol error, seen at once: no more decoding, no more holding back
+        for (String name : new String[] {PipelineNames.BACKPRESSURE, PipelineNames.FRAME_DECODER}) {
+            if (ctx.pipeline().get(name) != null) {
+                ctx.pipeline().remove(name);      // what it still holds comes here
+            }
+        }
+        transfer.addListener((ChannelFutureListener) f -> {
             long nanos = System.nanoTime() - start;
             if (f.isSuccess()) {
                 logger.info("{} sent {} ({}) in {}", ctx.channel().remoteAddress(), shown,
                         LogFormat.bytes(file.size()), LogFormat.secondsAndRate(file.size(), nanos));
                 f.channel().close();
             } else if (f.channel().isActive() && !(f.cause() instanceof IOException && isBrokenPipe(f.cause()))
-                    && input.sendMode() != SendMode.SENDFILE) {
-                // buffered modes fail before a frame is started, so an ERROR frame can still be framed correctly
-                logger.warn("{} failed sending {}: {}", ctx.channel().remoteAddress(), shown, f.cause().toString());
-                refuse(ctx, ErrorCode.IO_ERROR, shown + ": read failed on the server: " + f.cause().getMessage());
+                    && input.atFrameBoundary()) {
+                // the input failed between two frames (a transport failure closes the channel): an ERROR still frames
+                if (f.cause() instanceof FileRoot.FileChangedException changed) {
+                    logger.info("{} not ending the transfer: {}", ctx.channel().remoteAddress(), changed.getMessage());
+                    refuse(ctx, ErrorCode.IO_ERROR, changed.getMessage());
+                } else {
+                    logger.warn("{} failed sending {}: {}", ctx.channel().remoteAddress(), shown, f.cause().toString());
+                    refuse(ctx, ErrorCode.IO_ERROR, shown + ": read failed on the server: " + f.cause().getMessage());
+                }
             } else {
                 logger.info("{} stopped while fetching {} ({} of {} bytes sent): {}", ctx.channel().remoteAddress(),
                         shown, input.progress(), file.size(), f.cause().toString());
@@ -123,9 +143,16 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FileRequest> {
             ctx.close();
             return;
         }
+        if (state != State.AWAIT_REQUEST) {
+            logger.debug("{} after its request: {}", ctx.channel(), cause.toString());
+            if (state == State.SENDING) {
+                ctx.close();
+            }
+            return;
+        }
         String message = ProtocolErrors.messageFor(cause);
         logger.info("{} protocol error: {}", ctx.channel().remoteAddress(), message);
-        requested = true;
+        state = State.REFUSED;
         refuse(ctx, code, message);
     }
 

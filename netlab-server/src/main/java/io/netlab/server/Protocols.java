@@ -11,12 +11,10 @@ import io.netlab.codec.SumError;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
-import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.codec.string.StringEncoder;
 import io.netty.handler.stream.ChunkedWriteHandler;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -26,25 +24,31 @@ final class Protocols {
     }
 
     /**
-     * A protocol as a server runs it: what it adds to each connection's pipeline (after the wire log, idle timeout
-     * and connection limiter), and the message it answers a connection over a cap with.
+     * A protocol as a server runs it: what it adds to each connection's pipeline (after the wire log, idle timeout,
+     * connection limiter and request timeout), where its requests are whole, and its answers to a connection over a
+     * cap and to a request that takes too long.
      *
-     * @param pipeline adds the protocol's handlers; receives the server so that a handler may shut it down
-     * @param busy     the protocol's BUSY error for a refused connection, given the reason
+     * @param pipeline   adds the protocol's handlers; receives the server so that a handler may shut it down
+     * @param decoder    the name of the handler after which messages are whole requests (the backpressure handler
+     *                   goes right after it)
+     * @param oneRequest whether a connection carries one request only (then only the first one is timed)
+     * @param busy       the protocol's BUSY error for a refused connection, given the reason
+     * @param timeout    the protocol's TIMEOUT error, given the request timeout as text ({@code "10.0 s"})
      */
-    record Protocol(BiConsumer<SocketChannel, RunningServer> pipeline, Function<String, Object> busy) {
+    record Protocol(BiConsumer<SocketChannel, RunningServer> pipeline, String decoder, boolean oneRequest,
+                    Function<String, Object> busy, Function<String, Object> timeout) {
     }
 
     /** File transfer: frame codec, chunked writer, file handler. */
-    static Protocol file(FileRoot root, int maxBlockSize, Duration requestTimeout, SendMode sendMode) {
+    static Protocol file(FileRoot root, int maxBlockSize, SendMode sendMode) {
         return new Protocol((ch, server) -> {
             ChannelPipeline p = ch.pipeline();
             p.addLast(PipelineNames.FRAME_DECODER, FileFrameDecoder.forServer());
             p.addLast(PipelineNames.FRAME_ENCODER, FileFrameEncoder.INSTANCE);
             p.addLast(PipelineNames.CHUNKED_WRITER, new ChunkedWriteHandler());
-            p.addLast(PipelineNames.FILE_HANDLER,
-                    new FileServerHandler(root, maxBlockSize, requestTimeout.toMillis(), sendMode));
-        }, reason -> new FileError(ErrorCode.BUSY, reason));
+            p.addLast(PipelineNames.FILE_HANDLER, new FileServerHandler(root, maxBlockSize, sendMode));
+        }, PipelineNames.FRAME_DECODER, true, reason -> new FileError(ErrorCode.BUSY, reason),
+                time -> new FileError(ErrorCode.TIMEOUT, "no complete request within " + time + " (expected: a FILE_REQUEST)"));
     }
 
     /** Adding two numbers: frame codec and the sum handler. */
@@ -54,17 +58,18 @@ final class Protocols {
             p.addLast(PipelineNames.FRAME_DECODER, SumDecoder.forServer());
             p.addLast(PipelineNames.FRAME_ENCODER, SumEncoder.INSTANCE);
             p.addLast(PipelineNames.SUM_HANDLER, new SumServerHandler(rules, server));
-        }, reason -> new SumError(ErrorCode.BUSY, reason));
+        }, PipelineNames.FRAME_DECODER, false, reason -> new SumError(ErrorCode.BUSY, reason),
+                time -> new SumError(ErrorCode.TIMEOUT, "no complete request within " + time + " (expected: a SUM_REQUEST)"));
     }
 
-    /** The classic example: UTF-8 lines in, the same lines uppercased out. */
+    /** The classic example: UTF-8 lines in, the same lines uppercased out (bytes that are not UTF-8 escaped). */
     static Protocol echo() {
         return new Protocol((ch, server) -> {
             ChannelPipeline p = ch.pipeline();
             p.addLast(PipelineNames.LINE_DECODER, new LineBasedFrameDecoder(EchoServer.MAX_LINE));
-            p.addLast(PipelineNames.STRING_DECODER, new StringDecoder(StandardCharsets.UTF_8));
             p.addLast(PipelineNames.STRING_ENCODER, new StringEncoder(StandardCharsets.UTF_8));
             p.addLast(PipelineNames.ECHO_HANDLER, EchoServerHandler.INSTANCE);
-        }, reason -> "ERROR: server busy: " + reason + "\n");
+        }, PipelineNames.LINE_DECODER, false, reason -> "ERROR: server busy: " + reason + "\n",
+                time -> "ERROR: no complete line within " + time + "\n");
     }
 }

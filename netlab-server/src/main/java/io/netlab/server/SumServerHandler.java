@@ -52,7 +52,13 @@ final class SumServerHandler extends SimpleChannelInboundHandler<SumRequest> {
         long sum = (long) msg.value() + rules.number();
         rules.listener().answered(ctx.channel().remoteAddress(), msg.name(), msg.value(), rules.name(), rules.number(),
                 sum);
-        ctx.writeAndFlush(new SumReply(rules.name(), rules.number(), sum));
+        ctx.write(new SumReply(rules.name(), rules.number(), sum));
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        ctx.flush();       // one flush for every reply to what one read brought
+        super.channelReadComplete(ctx);
     }
 
 

@@ -144,4 +144,31 @@ class FileRootTest {
         }
         assertThat("ok".getBytes(StandardCharsets.UTF_8)).hasSize(2);
     }
+
+    @Test
+    void aFileChangedSinceItWasOpenedIsToldApartFromOneReplacedOrLeftAlone() throws Exception {
+        Path f = rootDir.resolve("ok.txt");
+        FileRoot.OpenFile untouched = root.open("ok.txt");
+        untouched.checkUnchanged();
+        untouched.channel().close();
+
+        FileRoot.OpenFile replaced = root.open("ok.txt");
+        Path next = rootDir.resolve("ok.txt.new");
+        Files.writeString(next, "other");
+        Files.move(next, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        replaced.checkUnchanged();        // the open file is the old one, intact
+        replaced.channel().close();
+
+        FileRoot.OpenFile written = root.open("ok.txt");
+        Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L));
+        assertThatThrownBy(written::checkUnchanged).isInstanceOf(java.io.IOException.class)
+                .hasMessageStartingWith("ok.txt: changed while being sent (modified: ")
+                .hasMessageContaining(" -> 2001-09-09T01:46:40Z").hasMessageEndingWith("); fetch it again");
+        written.channel().close();
+
+        FileRoot.OpenFile grown = root.open("ok.txt");
+        Files.writeString(f, "other, and longer", java.nio.file.StandardOpenOption.APPEND);
+        assertThatThrownBy(grown::checkUnchanged).hasMessageContaining("(size: 5 -> 22, modified: ");
+        grown.channel().close();
+    }
 }

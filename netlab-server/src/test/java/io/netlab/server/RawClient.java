@@ -81,6 +81,10 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    Socket socket() {
+        return socket;
+    }
+
     void setTimeout(int millis) throws IOException {
         socket.setSoTimeout(millis);
     }

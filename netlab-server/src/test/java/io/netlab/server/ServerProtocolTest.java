@@ -205,6 +205,23 @@ class ServerProtocolTest {
     }
 
     @Test
+    void echoEscapesInvalidUtf8AfterUppercasingTheText() throws Exception {
+        server = local(EchoServer.builder(), Transport.AUTO).start();
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.localAddress().getPort())) {
+            s.setSoTimeout(5000);
+            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+            line.write("café ".getBytes(StandardCharsets.UTF_8));
+            line.write(new byte[] {(byte) 0xff, (byte) 0xfe, ' ', (byte) 0xc3, 'x', ' '});   // bad bytes, a cut sequence
+            line.write("\\xab ok\n".getBytes(StandardCharsets.UTF_8));                         // a literal \xab
+            s.getOutputStream().write(line.toByteArray());
+            java.io.BufferedReader r = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            // escapes stay lower case: in an answer, a lower-case \x is always an escape
+            assertThat(r.readLine()).isEqualTo("CAFÉ \\xff\\xfe \\xc3X \\XAB OK");
+        }
+    }
+
+    @Test
     void shutdownWaitsForConnectionsThenClosesThem() throws Exception {
         fileServer(Transport.AUTO);
         RawClient idle = new RawClient(server.localAddress());

@@ -1,0 +1,115 @@
+package io.netlab.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * {@code --request-timeout}, for every protocol: the first whole request must arrive within the timeout of the
+ * connection's start, and each later request within the timeout of its first byte. A connection that stays quiet
+ * between requests is not timed here (the idle timeout governs it); one that sends a request too slowly — or
+ * nothing at all — is answered with the protocol's TIMEOUT error and closed. The clock is held while the server
+ * itself has stopped reading (see {@link BackpressureHandler}), since the request cannot complete then.
+ * <p>It sits in front of the protocol's decoder, where it sees bytes arrive; the {@link BackpressureHandler} behind
+ * the decoder tells it when a request is whole. With {@code oneRequest} (the file service) it is done after the
+ * first request.
+ */
+final class RequestTimeoutHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger logger = LoggerFactory.getLogger(RequestTimeoutHandler.class);
+
+    private final long timeoutNanos;
+    private final Function<String, Object> timeoutMessage;
+    private final boolean oneRequest;
+    private ChannelHandlerContext ctx;
+    private ScheduledFuture<?> deadline;
+    private boolean finished;
+    private boolean timedOut;
+
+    /**
+     * @param timeoutNanos   the request timeout
+     * @param timeoutMessage the protocol's TIMEOUT answer, given the timeout in seconds as text
+     * @param oneRequest     whether only the first request is timed
+     */
+    RequestTimeoutHandler(long timeoutNanos, Function<String, Object> timeoutMessage, boolean oneRequest) {
+        this.timeoutNanos = timeoutNanos;
+        this.timeoutMessage = timeoutMessage;
+        this.oneRequest = oneRequest;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        arm();
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (timedOut) {
+            ReferenceCountUtil.release(msg);      // answered TIMEOUT and closing: nothing more is served
+            return;
+        }
+        if (deadline == null && !finished && msg instanceof ByteBuf buf && buf.isReadable()) {
+            arm();                                // the first byte of a new request
+        }
+        super.channelRead(ctx, msg);
+    }
+
+    /** A whole request has arrived (called by the handler behind the decoder). */
+    void requestComplete() {
+        cancel();
+        if (oneRequest) {
+            finished = true;
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        cancel();
+        finished = true;
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancel();
+    }
+
+    private void arm() {
+        deadline = ctx.executor().schedule(this::expired, timeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancel() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+    }
+
+    private void expired() {
+        deadline = null;
+        if (finished || !ctx.channel().isActive()) {
+            return;
+        }
+        if (!ctx.channel().config().isAutoRead()) {
+            arm();        // the server is not reading (the peer does not take its answers): not the request's fault
+            return;
+        }
+        timedOut = true;
+        String seconds = TimeUnit.NANOSECONDS.toMillis(timeoutNanos) / 1000.0 + " s";
+        logger.info("{} sent no complete request within {}: closing", ctx.channel().remoteAddress(), seconds);
+        ctx.channel().writeAndFlush(timeoutMessage.apply(seconds)).addListener(ChannelFutureListener.CLOSE);
+    }
+}
