@@ -212,7 +212,7 @@ public final class NetlabServer implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--" + e.getMessage());
             }
-            builder.number(n).keepRunning(keepRunning).listener(new LabDisplay(System.out));
+            builder.number(n).keepRunning(keepRunning).listener(LabDisplay.toLog());
             return serve("sum", builder, common.where(port),
                     "name \"" + name + "\", number " + n + (keepRunning ? ", keeps running on out-of-range numbers" : ""));
         }
@@ -284,7 +284,12 @@ public final class NetlabServer implements Callable<Integer> {
                 System.setProperty("netlab.netty.log.level", "INFO");
             }
         }
-        System.exit(commandLine().execute(args));
+        int code = commandLine().execute(args);
+        // the log and lab lines go through never-blocking queues: give them their last second before the exit
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+            context.stop();
+        }
+        System.exit(code);
     }
 
     /** The configured command line (also used by tests). */
