@@ -2,7 +2,10 @@ package io.netlab.codec;
 
 import io.netty.buffer.ByteBuf;
 
+import java.io.EOFException;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
@@ -71,7 +74,7 @@ public enum DigestAlgorithm {
     /** Starts a new running digest of this algorithm. */
     public Digest newDigest() {
         return switch (this) {
-            case NONE -> new Digest() {
+            case NONE -> new Digest(this) {
                 @Override
                 void update(ByteBuffer bytes) {
                     bytes.position(bytes.limit());
@@ -82,7 +85,7 @@ public enum DigestAlgorithm {
                     return new byte[0];
                 }
             };
-            case CRC32C -> new Digest() {
+            case CRC32C -> new Digest(this) {
                 private final CRC32C crc = new CRC32C();
 
                 @Override
@@ -96,7 +99,7 @@ public enum DigestAlgorithm {
                     return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
                 }
             };
-            case SHA256 -> new Digest() {
+            case SHA256 -> new Digest(this) {
                 private final MessageDigest sha = sha256();
 
                 @Override
@@ -122,10 +125,51 @@ public enum DigestAlgorithm {
 
     /** A running digest; not thread-safe. */
     public abstract static class Digest {
-        Digest() {
+        private final DigestAlgorithm algorithm;
+
+        Digest(DigestAlgorithm algorithm) {
+            this.algorithm = algorithm;
+        }
+
+        /** The algorithm this digest computes. */
+        public final DigestAlgorithm algorithm() {
+            return algorithm;
         }
 
         abstract void update(ByteBuffer bytes);
+
+        /**
+         * Adds {@code length} bytes of {@code file} starting at {@code position}, read with positional reads (the
+         * channel's own position does not move) through {@code scratch}, which is cleared and overwritten. A resumed
+         * transfer digests the bytes before its offset this way, on both sides (docs/protocol.md, FILE_END).
+         *
+         * @throws EOFException             when the file ends before {@code position + length}
+         * @throws IllegalArgumentException when {@code position} or {@code length} is negative, or {@code scratch}
+         *                                  has no room
+         */
+        public final void update(FileChannel file, long position, long length, ByteBuffer scratch) throws IOException {
+            if (position < 0 || length < 0) {
+                throw new IllegalArgumentException("position: " + position + ", length: " + length
+                        + " (expected: >= 0)");
+            }
+            if (scratch.capacity() == 0) {
+                throw new IllegalArgumentException("scratch capacity: 0 (expected: > 0)");
+            }
+            long end = position + length;
+            for (long at = position; at < end; ) {
+                scratch.clear();
+                scratch.limit((int) Math.min(scratch.capacity(), end - at));
+                while (scratch.hasRemaining()) {
+                    if (file.read(scratch, at + scratch.position()) < 0) {
+                        throw new EOFException("file ended at byte " + (at + scratch.position()) + " (expected: at least "
+                                + end + " bytes)");
+                    }
+                }
+                scratch.flip();
+                at += scratch.remaining();
+                update(scratch);
+            }
+        }
 
         /**
          * Adds the readable bytes of {@code buf} without moving its indices or copying them

@@ -12,7 +12,8 @@ import java.util.Objects;
 /**
  * Produces a whole file transfer for a {@link io.netty.handler.stream.ChunkedWriteHandler}, placed after a
  * {@link FileFrameEncoder}: one {@link FileHeader}, the file's data as FILE_DATA frames of at most the block size,
- * and a {@link FileEnd} carrying the total and the digest of exactly the bytes that were sent. Because the write
+ * and a {@link FileEnd} carrying the total and the digest of exactly the bytes that were sent (from an offset: of
+ * the whole file, see {@link Builder#digestedToOffset}). Because the write
  * handler pulls only while the channel is writable, a slow reader holds at most the channel's high water mark plus
  * one read-ahead in memory, however large the file and whatever the block size: a block larger than the read-ahead
  * is read, and sent, in pieces of the read-ahead ({@link SendMode#CHUNKS} excepted, whose chunks are whole blocks).
@@ -70,7 +71,7 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
         this.blockSize = b.blockSize;
         this.readAheadSize = b.blockSize <= b.readAhead ? b.readAhead / b.blockSize * b.blockSize : b.readAhead;
         this.digestAlgorithm = b.digest;
-        this.digest = b.digest.newDigest();
+        this.digest = b.digestedToOffset != null ? b.digestedToOffset : b.digest.newDigest();
         this.beforeEnd = b.beforeEnd;
     }
 
@@ -167,6 +168,7 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
                     beforeEnd.check();
                 }
                 state = State.DONE;
+                // with an offset, the digest began with the bytes before it: FILE_END covers the whole file
                 return new FileEnd(size - startOffset, digestAlgorithm, digest.finish());
             }
             default -> {
@@ -195,6 +197,7 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
         private int readAhead = DEFAULT_READ_AHEAD;
         private SendMode sendMode = SendMode.AUTO;
         private EndCheck beforeEnd;
+        private DigestAlgorithm.Digest digestedToOffset;
 
         private Builder(FileChannel file, long size) {
             this.file = Objects.requireNonNull(file, "file");
@@ -204,7 +207,10 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
             this.size = size;
         }
 
-        /** The first byte to send, 0 (the default) to the size; a non-zero offset sends a PARTIAL header. */
+        /**
+         * The first byte to send, 0 (the default) to the size; a non-zero offset sends a PARTIAL header, and (with a
+         * digest) needs {@link #digestedToOffset} too: FILE_END carries the digest of the whole file.
+         */
         public Builder offset(long offset) {
             if (offset < 0 || offset > size) {
                 throw new IllegalArgumentException("offset: " + offset + " (expected: 0.." + size + ')');
@@ -254,8 +260,39 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
             return this;
         }
 
-        /** The input, which owns the file channel from now on. */
+        /**
+         * The running digest of the file's bytes before the {@linkplain #offset offset}, which the input continues
+         * with the bytes it sends, so that FILE_END carries the digest of the whole file: what docs/protocol.md asks
+         * of a resumed (PARTIAL) transfer. Compute it with {@link DigestAlgorithm.Digest#update(FileChannel, long,
+         * long, java.nio.ByteBuffer)}; the input owns it from now on. Required for an offset above 0 unless the
+         * digest is {@link DigestAlgorithm#NONE}; not allowed with offset 0.
+         */
+        public Builder digestedToOffset(DigestAlgorithm.Digest digest) {
+            this.digestedToOffset = Objects.requireNonNull(digest, "digest");
+            return this;
+        }
+
+        /**
+         * The input, which owns the file channel from now on.
+         *
+         * @throws IllegalArgumentException when the {@linkplain #digestedToOffset digest of the bytes before the
+         *                                  offset} is of another algorithm, or given with offset 0
+         * @throws IllegalStateException    when the offset is above 0, the digest is not {@link DigestAlgorithm#NONE}
+         *                                  and no digest of the bytes before the offset was given
+         */
         public FileFrameChunkedInput build() {
+            if (digestedToOffset != null) {
+                if (digestedToOffset.algorithm() != digest) {
+                    throw new IllegalArgumentException("digestedToOffset: " + digestedToOffset.algorithm()
+                            + " (expected: " + digest + ", the input's digest)");
+                }
+                if (offset == 0) {
+                    throw new IllegalArgumentException("digestedToOffset: given with offset 0 (expected: an offset > 0)");
+                }
+            } else if (offset > 0 && digest != DigestAlgorithm.NONE) {
+                throw new IllegalStateException("offset: " + offset + " without digestedToOffset (expected: the "
+                        + digest + " of the bytes before the offset, so that FILE_END covers the whole file)");
+            }
             return switch (sendMode.resolve(blockSize, digest)) {
                 case SENDFILE -> new SendfileFileInput(this);
                 case CHUNKS -> new ChunkFileInput(this);

@@ -59,6 +59,33 @@ class DigestAlgorithmTest {
     }
 
     @Test
+    void aFileRangeDigestsLikeItsBytesAndAShortFileIsAnEof(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        byte[] data = new byte[100_000];
+        new java.util.Random(11).nextBytes(data);
+        java.nio.file.Path p = java.nio.file.Files.write(dir.resolve("f"), data);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p)) {
+            ch.position(777);
+            for (DigestAlgorithm a : DigestAlgorithm.values()) {
+                DigestAlgorithm.Digest fromFile = a.newDigest();
+                assertThat(fromFile.algorithm()).isEqualTo(a);
+                // through a scratch buffer smaller than the range, and not a divisor of it
+                fromFile.update(ch, 1000, 60_001, java.nio.ByteBuffer.allocateDirect(4093));
+                DigestAlgorithm.Digest fromBytes = a.newDigest();
+                ByteBuf buf = Unpooled.wrappedBuffer(data, 1000, 60_001);
+                fromBytes.update(buf);
+                buf.release();
+                assertThat(fromFile.finish()).isEqualTo(fromBytes.finish());
+            }
+            assertThat(ch.position()).as("positional reads only").isEqualTo(777);
+            assertThatThrownBy(() -> DigestAlgorithm.CRC32C.newDigest().update(ch, 99_000, 2000,
+                    java.nio.ByteBuffer.allocate(512)))
+                    .isInstanceOf(java.io.EOFException.class)
+                    .hasMessage("file ended at byte 100000 (expected: at least 101000 bytes)");
+        }
+    }
+
+    @Test
     void parsesUserNamesAndRejectsOthers() {
         assertThat(DigestAlgorithm.parse("SHA-256")).isEqualTo(DigestAlgorithm.SHA256);
         assertThat(DigestAlgorithm.parse("crc32c")).isEqualTo(DigestAlgorithm.CRC32C);

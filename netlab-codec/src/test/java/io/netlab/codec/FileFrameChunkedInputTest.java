@@ -88,6 +88,71 @@ class FileFrameChunkedInputTest {
         assertThat(client.finishAndReleaseAll()).isFalse();
     }
 
+    /**
+     * A resumed transfer (docs/protocol.md, FILE_END): from an offset, a PARTIAL header, the bytes from the offset on,
+     * and a FILE_END whose total counts the bytes sent but whose digest covers the whole file.
+     */
+    @ParameterizedTest(name = "{0} bytes from {1}, {2}-byte blocks, {3}, {4}")
+    @CsvSource({"300000,1,1024,CRC32C,BUFFERED", "300000,150000,65536,SHA256,BUFFERED", "300000,299999,1024,CRC32C,SENDFILE",
+                "300000,123457,7,SHA256,SENDFILE", "300000,4096,1024,CRC32C,CHUNKS", "300000,300000,1024,CRC32C,BUFFERED",
+                "300000,300000,1024,SHA256,SENDFILE", "300000,77777,1024,NONE,BUFFERED", "1,1,1024,CRC32C,CHUNKS"})
+    void fromAnOffsetSendsTheRestAndEndsWithTheDigestOfTheWholeFile(int size, long offset, int blockSize,
+                                                                   DigestAlgorithm digest, SendMode mode) throws Exception {
+        Path p = file(size);
+        byte[] whole = Files.readAllBytes(p);
+        EmbeddedChannel server = new EmbeddedChannel(new RegionsToBytes(), FileFrameEncoder.INSTANCE, new ChunkedWriteHandler());
+        EmbeddedChannel client = new EmbeddedChannel(FileFrameDecoder.forClient(blockSize));
+        FileChannel ch = FileChannel.open(p, StandardOpenOption.READ);
+        FileFrameChunkedInput.Builder b = FileFrameChunkedInput.builder(ch, ch.size()).offset(offset).blockSize(blockSize)
+                .digest(digest).sendMode(mode);
+        if (digest != DigestAlgorithm.NONE) {
+            DigestAlgorithm.Digest before = digest.newDigest();
+            before.update(ch, 0, offset, java.nio.ByteBuffer.allocate(4096));
+            b.digestedToOffset(before);
+        }
+        server.writeAndFlush(b.build()).sync();
+        for (Object o; (o = server.readOutbound()) != null; ) {
+            client.writeInbound(o);
+        }
+        assertThat(ch.isOpen()).isFalse();
+
+        FileHeader header = client.readInbound();
+        assertThat(header).isEqualTo(new FileHeader(FileHeader.Status.PARTIAL, size, offset, blockSize, digest));
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        Object o;
+        while ((o = client.readInbound()) instanceof FileChunk c) {
+            byte[] bytes = new byte[c.content().readableBytes()];
+            c.content().readBytes(bytes);
+            got.write(bytes);
+            c.release();
+        }
+        assertThat(got.toByteArray()).isEqualTo(java.util.Arrays.copyOfRange(whole, (int) offset, size));
+        FileEnd end = (FileEnd) o;
+        assertThat(end.totalBytes()).isEqualTo(size - offset);
+        assertThat(end.digestValue()).as("the digest of the whole file, not of the bytes sent")
+                .isEqualTo(reference(digest, whole));
+        assertThat(server.finishAndReleaseAll()).isFalse();
+        assertThat(client.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void anOffsetNeedsTheDigestOfTheBytesBeforeIt() throws Exception {
+        try (FileChannel ch = FileChannel.open(file(100))) {
+            assertThatThrownBy(() -> FileFrameChunkedInput.builder(ch, 100).offset(10).build())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("offset: 10 without digestedToOffset (expected: the CRC32C of the bytes before the "
+                            + "offset, so that FILE_END covers the whole file)");
+            assertThatThrownBy(() -> FileFrameChunkedInput.builder(ch, 100).offset(10)
+                    .digestedToOffset(DigestAlgorithm.SHA256.newDigest()).build())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("digestedToOffset: SHA256 (expected: CRC32C, the input's digest)");
+            assertThatThrownBy(() -> FileFrameChunkedInput.builder(ch, 100)
+                    .digestedToOffset(DigestAlgorithm.CRC32C.newDigest()).build())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("digestedToOffset: given with offset 0 (expected: an offset > 0)");
+        }
+    }
+
     /** Does what a socket transport does with a file region, while the file is still open: sends its bytes. */
     private static final class RegionsToBytes extends io.netty.channel.ChannelOutboundHandlerAdapter {
         @Override
