@@ -15,13 +15,16 @@ public enum ErrorCode {
     ILLEGAL_OPERATION(3),
     /** The requested path exists but is not a regular file (a directory, a FIFO, a device). */
     NOT_A_FILE(4),
-    /** A sum request carried a number outside the accepted range. */
+    /**
+     * A sum request carried a number outside the accepted range, or a file request an offset beyond the end of the
+     * file (a resume of a file that shrank).
+     */
     OUT_OF_RANGE(5),
     /** The server has no room for another connection. */
     BUSY(6),
     /** A well-formed request with an invalid field (block size, path syntax). */
     BAD_REQUEST(7),
-    /** Something this server does not implement (a protocol version, a digest, resume). */
+    /** Something this server does not implement (a protocol version, a digest; resume, on servers that predate it). */
     UNSUPPORTED(8),
     /** The server failed to read the file it was sending. */
     IO_ERROR(9),

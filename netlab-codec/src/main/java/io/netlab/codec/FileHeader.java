@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * The server's positive answer, sent before any data.
  *
- * @param status    {@link Status#OK} for the whole file; {@link Status#PARTIAL} is reserved for resumed transfers
+ * @param status    {@link Status#OK} for the whole file; {@link Status#PARTIAL} for a resumed transfer (offset above 0)
  * @param size      the file's size in bytes (64-bit: files over 4 GiB are fine)
  * @param offset    the position of the first byte that follows
  * @param blockSize the largest payload the server will put in a {@link FileChunk}
@@ -39,7 +39,7 @@ public record FileHeader(Status status, long size, long offset, int blockSize, D
     public enum Status {
         /** The whole file follows. */
         OK(0),
-        /** The file from {@code offset} on follows (reserved for resume). */
+        /** The file from {@code offset} on follows (a resume); FILE_END's digest still covers the whole file. */
         PARTIAL(1);
 
         private final int id;

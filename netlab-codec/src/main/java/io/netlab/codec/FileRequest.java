@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param path      the path relative to the server's root, '/'-separated, at most 4096 bytes of UTF-8
  * @param blockSize the largest payload per {@link FileChunk} the client wants; a uint32 on the wire, so values
  *                  of 2^31 and more appear negative here (print them with {@link Integer#toUnsignedString(int)})
- * @param offset    the first byte wanted; reserved for resume: version 1 servers accept 0 only
+ * @param offset    the first byte wanted, 0 for the whole file; above 0 a resume (0..size; servers that predate resume
+ *                  answer UNSUPPORTED), whose FILE_END digest covers the whole file
  * @param digest    the digest the server should compute over the bytes it sends
  */
 public record FileRequest(String path, int blockSize, long offset, DigestAlgorithm digest) implements FileFrame {

@@ -1,5 +1,6 @@
 package io.netlab.server;
 
+import io.netlab.codec.DigestAlgorithm;
 import io.netlab.codec.ErrorCode;
 import io.netlab.codec.FileError;
 import io.netlab.codec.FileFrameChunkedInput;
@@ -15,12 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.util.Locale;
 
 /**
  * Serves one file request per connection: checks it, opens the file through the {@link FileRoot}, and writes
  * the whole transfer as a {@link FileFrameChunkedInput}, which the ChunkedWriteHandler feeds to the socket only
- * while it is writable. Every refusal is an ERROR frame with a specific code, then the connection is closed.
+ * while it is writable. A request with an offset (a resume, 0..size) gets the file from there, after a
+ * {@link PrefixDigester} has digested the bytes before it: FILE_END covers the whole file. Every refusal is an ERROR frame with a specific code, then the connection is closed.
  * <p>A client sends nothing after its request: once a transfer starts, the backpressure handler and the frame
  * decoder are taken out of the pipeline (the chunked writer already sends only while the channel is writable), and
  * any byte that arrives while the transfer runs (a second request, anything) is a protocol error
@@ -80,9 +83,8 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
                     + " (expected: 1.." + maxBlockSize + ')');
             return;
         }
-        if (request.offset() != 0) {
-            refuse(ctx, ErrorCode.UNSUPPORTED,
-                    "offset: " + request.offset() + " (expected: 0; resuming is reserved for a later version)");
+        if (request.offset() < 0) {
+            refuse(ctx, ErrorCode.BAD_REQUEST, "offset: " + request.offset() + " (expected: >= 0)");
             return;
         }
         FileRoot.OpenFile file;
@@ -93,25 +95,67 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, e.code(), e.getMessage());
             return;
         }
+        long offset = request.offset();
+        if (offset > file.size()) {
+            closeQuietly(file);
+            String message = "offset: " + offset + " (expected: 0.." + file.size() + ", the size of " + shown + ')';
+            logger.info("{} refused {}: {} ({})", ctx.channel().remoteAddress(), shown, message, ErrorCode.OUT_OF_RANGE);
+            refuse(ctx, ErrorCode.OUT_OF_RANGE, message);
+            return;
+        }
         long start = System.nanoTime();
-        logger.info("{} fetching {} ({} bytes, {}-byte blocks, {})", ctx.channel().remoteAddress(), shown,
-                file.size(), request.blockSize(), request.digest().name().toLowerCase(Locale.ROOT));
-        FileFrameChunkedInput input = FileFrameChunkedInput.builder(file.channel(), file.size())
-                .blockSize(request.blockSize()).digest(request.digest()).sendMode(sendMode)
-                .beforeEnd(file::checkUnchanged).build();
+        if (offset == 0) {
+            logger.info("{} fetching {} ({} bytes, {}-byte blocks, {})", ctx.channel().remoteAddress(), shown,
+                    file.size(), request.blockSize(), request.digest().name().toLowerCase(Locale.ROOT));
+        } else {
+            logger.info("{} resuming {} at byte {} of {} ({}-byte blocks, {})", ctx.channel().remoteAddress(), shown,
+                    offset, file.size(), request.blockSize(), request.digest().name().toLowerCase(Locale.ROOT));
+        }
         state = State.SENDING;
-        ChannelFuture transfer = ctx.writeAndFlush(input);
         // from now on every byte is a protocol error, seen at once: no more decoding, no more holding back
         for (String name : new String[] {PipelineNames.BACKPRESSURE, PipelineNames.FRAME_DECODER}) {
             if (ctx.pipeline().get(name) != null) {
                 ctx.pipeline().remove(name);      // what it still holds comes here
             }
         }
+        if (offset == 0 || request.digest() == DigestAlgorithm.NONE) {
+            send(ctx, request, file, shown, start, null);
+            return;
+        }
+        // FILE_END of a resumed transfer carries the digest of the whole file: the bytes before the offset first
+        PrefixDigester.digest(ctx, file.channel(), offset, request.digest()).addListener(f -> {
+            if (f.isSuccess()) {
+                send(ctx, request, file, shown, start, (DigestAlgorithm.Digest) f.getNow());
+                return;
+            }
+            closeQuietly(file);
+            if (f.cause() instanceof ClosedChannelException) {
+                logger.info("{} stopped while resuming {} (reading its first {} bytes)", ctx.channel().remoteAddress(),
+                        shown, offset);
+            } else {
+                logger.warn("{} failed reading {} before byte {}: {}", ctx.channel().remoteAddress(), shown, offset,
+                        f.cause().toString());
+                refuse(ctx, ErrorCode.IO_ERROR, shown + ": read failed on the server: " + f.cause().getMessage());
+            }
+        });
+    }
+
+    private void send(ChannelHandlerContext ctx, FileRequest request, FileRoot.OpenFile file, String shown, long start,
+                      DigestAlgorithm.Digest digestedToOffset) {
+        FileFrameChunkedInput.Builder builder = FileFrameChunkedInput.builder(file.channel(), file.size())
+                .offset(request.offset()).blockSize(request.blockSize()).digest(request.digest()).sendMode(sendMode)
+                .beforeEnd(file::checkUnchanged);
+        if (digestedToOffset != null) {
+            builder.digestedToOffset(digestedToOffset);
+        }
+        FileFrameChunkedInput input = builder.build();
+        ChannelFuture transfer = ctx.writeAndFlush(input);
+        long sent = file.size() - request.offset();
         transfer.addListener((ChannelFutureListener) f -> {
             long nanos = System.nanoTime() - start;
             if (f.isSuccess()) {
-                logger.info("{} sent {} ({}) in {}", ctx.channel().remoteAddress(), shown,
-                        LogFormat.bytes(file.size()), LogFormat.secondsAndRate(file.size(), nanos));
+                logger.info("{} sent {} ({}{}) in {}", ctx.channel().remoteAddress(), shown, LogFormat.bytes(sent),
+                        request.offset() == 0 ? "" : " from byte " + request.offset(), LogFormat.secondsAndRate(sent, nanos));
                 f.channel().close();
             } else if (f.channel().isActive() && !(f.cause() instanceof IOException && isBrokenPipe(f.cause()))
                     && input.atFrameBoundary()) {
@@ -125,10 +169,18 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
                 }
             } else {
                 logger.info("{} stopped while fetching {} ({} of {} bytes sent): {}", ctx.channel().remoteAddress(),
-                        shown, input.progress(), file.size(), f.cause().toString());
+                        shown, input.progress(), sent, f.cause().toString());
                 f.channel().close();
             }
         });
+    }
+
+    private static void closeQuietly(FileRoot.OpenFile file) {
+        try {
+            file.channel().close();
+        } catch (IOException ignored) {
+            // a read-only file: nothing was lost
+        }
     }
 
     private static boolean isBrokenPipe(Throwable t) {

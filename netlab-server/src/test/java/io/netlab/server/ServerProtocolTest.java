@@ -110,7 +110,7 @@ class ServerProtocolTest {
     }
 
     @Test
-    void badBlockSizeAndResumeOffsetAreRefused() throws Exception {
+    void badBlockSizesAndOffsetsAreRefused() throws Exception {
         fileServer(Transport.AUTO);
         try (RawClient c = new RawClient(server.localAddress())) {
             c.send(RawClient.fileRequest("hello.txt", 0, 0, 1));
@@ -122,12 +122,67 @@ class ServerProtocolTest {
             c.send(RawClient.fileRequest("hello.txt", -1, 0, 1));
             assertThat(c.readFrame().errorMessage()).isEqualTo("blockSize: 4294967295 (expected: 1..16777216)");
         }
+        // hello.txt has 13 bytes: 13 is a resume with nothing left to send, 14 is beyond the end
         try (RawClient c = new RawClient(server.localAddress())) {
-            c.send(RawClient.fileRequest("hello.txt", 1024, 5, 1));
+            c.send(RawClient.fileRequest("hello.txt", 1024, 14, 1));
             RawClient.Frame f = c.readFrame();
-            assertThat(f.errorCode()).isEqualTo(ErrorCode.UNSUPPORTED.code());
-            assertThat(f.errorMessage()).startsWith("offset: 5 (expected: 0");
+            assertThat(f.type()).isEqualTo(RawClient.TYPE_ERROR);
+            assertThat(f.errorCode()).isEqualTo(ErrorCode.OUT_OF_RANGE.code());
+            assertThat(f.errorMessage()).isEqualTo("offset: 14 (expected: 0..13, the size of hello.txt)");
+            assertThat(c.closedByServer()).isTrue();
         }
+        try (RawClient c = new RawClient(server.localAddress())) {
+            c.send(RawClient.fileRequest("hello.txt", 1024, Long.MIN_VALUE, 1));
+            RawClient.Frame f = c.readFrame();
+            assertThat(f.errorCode()).isEqualTo(ErrorCode.BAD_REQUEST.code());
+            assertThat(f.errorMessage()).isEqualTo("offset: -9223372036854775808 (expected: >= 0)");
+        }
+    }
+
+    /**
+     * A request with an offset gets a PARTIAL header, the bytes from the offset on, and a FILE_END whose total counts
+     * the bytes sent and whose digest covers the whole file (docs/protocol.md), in both send modes and every digest.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"0,1,BUFFERED", "5,1,BUFFERED", "5,2,SENDFILE", "12,1,SENDFILE",
+        "13,1,BUFFERED", "13,2,BUFFERED", "7,0,BUFFERED", "3000000,1,BUFFERED", "3000000,2,SENDFILE"})
+    void anOffsetResumesAndTheEndDigestCoversTheWholeFile(long offset, int digest, io.netlab.codec.SendMode mode)
+            throws Exception {
+        byte[] big = new byte[5_000_000];
+        new java.util.Random(5).nextBytes(big);
+        Files.write(root.resolve("big.bin"), big);
+        Files.writeString(root.resolve("hello.txt"), "hello, world\n");
+        server = local(FileServer.builder(), Transport.AUTO).root(root).sendMode(mode).start();
+        String name = offset > 13 ? "big.bin" : "hello.txt";
+        byte[] whole = Files.readAllBytes(root.resolve(name));
+        try (RawClient c = new RawClient(server.localAddress())) {
+            c.send(RawClient.fileRequest(name, 65536, offset, digest));
+            java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(c.readFrame().body());
+            assertThat(h.get()).as("status").isEqualTo((byte) (offset == 0 ? 0 : 1));
+            assertThat(h.getLong()).as("size").isEqualTo(whole.length);
+            assertThat(h.getLong()).as("offset").isEqualTo(offset);
+            ByteArrayOutputStream data = new ByteArrayOutputStream();
+            RawClient.Frame f;
+            while ((f = c.readFrame()).type() == RawClient.TYPE_FILE_DATA) {
+                data.write(f.body());
+            }
+            assertThat(f.type()).isEqualTo(RawClient.TYPE_FILE_END);
+            assertThat(data.toByteArray()).isEqualTo(java.util.Arrays.copyOfRange(whole, (int) offset, whole.length));
+            java.nio.ByteBuffer end = java.nio.ByteBuffer.wrap(f.body());
+            assertThat(end.getLong()).as("totalBytes").isEqualTo(whole.length - offset);
+            assertThat(end.get()).isEqualTo((byte) digest);
+            byte[] value = new byte[end.get()];
+            end.get(value);
+            assertThat(value).isEqualTo(digest == 0 ? new byte[0] : digest == 2
+                    ? java.security.MessageDigest.getInstance("SHA-256").digest(whole) : crc32c(whole));
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    private static byte[] crc32c(byte[] data) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(data);
+        return java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array();
     }
 
     @Test
