@@ -21,6 +21,7 @@ public final class FetchOptions {
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final Transport transport;
+    private final boolean resume;
 
     private FetchOptions(Builder b) {
         this.blockSize = b.blockSize;
@@ -29,6 +30,7 @@ public final class FetchOptions {
         this.connectTimeout = b.connectTimeout;
         this.readTimeout = b.readTimeout;
         this.transport = b.transport;
+        this.resume = b.resume;
     }
 
     /** The lab's defaults: 1024-byte blocks, CRC32C, no overwrite, 10 s to connect, 30 s of silence at most. */
@@ -44,7 +46,7 @@ public final class FetchOptions {
     /** A builder holding these options. */
     public Builder toBuilder() {
         return new Builder().blockSize(blockSize).digest(digest).force(force).connectTimeout(connectTimeout)
-                .readTimeout(readTimeout).transport(transport);
+                .readTimeout(readTimeout).transport(transport).resume(resume);
     }
 
     /** The largest block the server should send, 1 to 16 MiB. */
@@ -77,6 +79,14 @@ public final class FetchOptions {
         return transport;
     }
 
+    /**
+     * Whether to continue the partial file an interrupted fetch into the same destination left (the command line's
+     * {@code --continue}); without it, such a file is discarded and the fetch starts from byte 0.
+     */
+    public boolean resume() {
+        return resume;
+    }
+
     /** A copy with another block size. */
     public FetchOptions withBlockSize(int size) {
         return toBuilder().blockSize(size).build();
@@ -97,6 +107,11 @@ public final class FetchOptions {
         return toBuilder().readTimeout(t).build();
     }
 
+    /** A copy that continues (or not) a partial file left by an interrupted fetch. */
+    public FetchOptions withResume(boolean r) {
+        return toBuilder().resume(r).build();
+    }
+
     /** A copy with another transport. */
     public FetchOptions withTransport(Transport t) {
         return toBuilder().transport(t).build();
@@ -105,7 +120,7 @@ public final class FetchOptions {
     @Override
     public String toString() {
         return "FetchOptions(blockSize " + blockSize + ", " + digest + (force ? ", force" : "") + ", connect "
-                + connectTimeout + ", read " + readTimeout + ", " + transport + ')';
+                + connectTimeout + ", read " + readTimeout + ", " + transport + (resume ? ", resume" : "") + ')';
     }
 
     /** Builds {@link FetchOptions}; each setter checks its value. */
@@ -116,6 +131,7 @@ public final class FetchOptions {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ofSeconds(30);
         private Transport transport = Transport.AUTO;
+        private boolean resume;
 
         private Builder() {
         }
@@ -157,6 +173,15 @@ public final class FetchOptions {
         /** The I/O transport (default: {@link Transport#AUTO}). */
         public Builder transport(Transport transport) {
             this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /**
+         * Continue the partial file an interrupted fetch into the same destination left, from its last byte (default:
+         * no, discard it and start from byte 0). The check at the end still covers the whole file.
+         */
+        public Builder resume(boolean resume) {
+            this.resume = resume;
             return this;
         }
 

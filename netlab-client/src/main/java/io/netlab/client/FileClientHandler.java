@@ -1,6 +1,7 @@
 package io.netlab.client;
 
 import io.netlab.codec.DigestAlgorithm;
+import io.netlab.codec.ErrorCode;
 import io.netlab.codec.UnsupportedVersionException;
 import io.netlab.codec.FileChunk;
 import io.netlab.codec.FileDataRun;
@@ -27,6 +28,9 @@ import java.util.concurrent.CompletableFuture;
  * blocks are gathered into one pooled buffer and written at the end of each socket read (or when it fills), so
  * that the lab's 1 KiB blocks cost one system call per read, not per block. The size and the digest are checked against the end frame;
  * any deviation fails the future with a {@link ClientException} that says exactly what happened.
+ * <p>A resumed transfer (a request with an offset) starts from the digest of the bytes before the offset, which the
+ * caller read back from its partial file: the end frame's digest covers the whole file. Byte counts in messages
+ * are positions in the whole file.
  */
 final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
     /** Blocks of this size and more are written as they are; smaller ones are gathered first. */
@@ -38,10 +42,21 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
 
     private enum State { AWAIT_HEADER, DATA, DONE }
 
+    /** Looks at the server's header before any data is written; throws to stop the transfer. */
+    @FunctionalInterface
+    interface HeaderCheck {
+        void check(FileHeader header) throws ClientException;
+    }
+
     private final FileRequest request;
     private final GatheringByteChannel out;
     private final Progress progress;
     private final long readTimeoutSeconds;
+    /** The first byte asked for: 0, or where a resumed transfer continues. */
+    private final long base;
+    private final DigestAlgorithm.Digest digestedToOffset;
+    private final HeaderCheck headerCheck;
+    private volatile ErrorCode refusal;
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
     private final FileDataRun.PayloadVisitor payloadSink = this::payload;
     private ChannelHandlerContext ctx;
@@ -53,10 +68,27 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
     private DigestAlgorithm.Digest digest;
 
     FileClientHandler(FileRequest request, GatheringByteChannel out, Progress progress, long readTimeoutSeconds) {
+        this(request, out, progress, readTimeoutSeconds, null, null);
+    }
+
+    /**
+     * @param digestedToOffset with an offset (and a digest), the running digest of the bytes before it; else null
+     * @param headerCheck      called with the header before any data is written; may be null
+     */
+    FileClientHandler(FileRequest request, GatheringByteChannel out, Progress progress, long readTimeoutSeconds,
+                      DigestAlgorithm.Digest digestedToOffset, HeaderCheck headerCheck) {
         this.request = request;
         this.out = out;
         this.progress = progress;
         this.readTimeoutSeconds = readTimeoutSeconds;
+        this.base = request.offset();
+        this.digestedToOffset = digestedToOffset;
+        this.headerCheck = headerCheck;
+    }
+
+    /** The code of the server's ERROR frame, when it sent one; else null. */
+    ErrorCode refusal() {
+        return refusal;
     }
 
     /** Completes with the verified digest value, or fails with a {@link ClientException}. */
@@ -94,6 +126,7 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
         } else if (frame instanceof FileEnd end) {
             onEnd(ctx, end);
         } else if (frame instanceof FileError error) {
+            refusal = error.code();
             fail(ctx, new ClientException(ClientException.Kind.REMOTE, PeerText.escape(error.message())
                     + " [" + error.code() + ']'));
         }
@@ -105,14 +138,24 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
             return;
         }
         if (header.offset() != request.offset() || header.digest() != request.digest()
-                || header.blockSize() > request.blockSize()) {
+                || header.blockSize() > request.blockSize()
+                || (header.status() == FileHeader.Status.PARTIAL) != (header.offset() > 0)) {
             protocolError(ctx, "the server's header (" + header + ") does not match the request (" + request + ')');
             return;
         }
+        if (headerCheck != null) {
+            try {
+                headerCheck.check(header);
+            } catch (ClientException e) {
+                fail(ctx, e);
+                return;
+            }
+        }
         expected = header.remaining();
-        digest = header.digest().newDigest();
+        digest = digestedToOffset != null ? digestedToOffset : header.digest().newDigest();
         state = State.DATA;
-        progress.start(expected);
+        progress.start(header.size());
+        progress.update(base);
     }
 
     private void onChunk(ChannelHandlerContext ctx, FileChunk chunk) {
@@ -135,7 +178,7 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
             return false;
         }
         if (received + n > expected) {
-            protocolError(ctx, "the server sent more than the " + expected + " bytes it announced");
+            protocolError(ctx, "the server sent more than the " + (base + expected) + " bytes it announced");
             return false;
         }
         return true;
@@ -182,12 +225,14 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
         byte[] value = digest.finish();
         if (!end.digestMatches(value)) {
             fail(ctx, new ClientException(ClientException.Kind.INTEGRITY, "checksum mismatch: the "
-                    + Units.bytes(received) + " received have " + end.digest().name().toLowerCase(java.util.Locale.ROOT) + ' '
+                    + (base == 0 ? Units.bytes(received) + " received have "
+                    : Units.bytes(base + received) + " (" + base + " kept, " + received + " received) have ")
+                    + end.digest().name().toLowerCase(java.util.Locale.ROOT) + ' '
                     + DigestAlgorithm.hex(value) + ", the server sent " + DigestAlgorithm.hex(end.digestValue())));
             return;
         }
         state = State.DONE;
-        progress.update(received);
+        progress.update(base + received);
         result.complete(value);
         ctx.close();
     }
@@ -195,7 +240,7 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
         if (state == State.DATA && writePending(ctx)) {
-            progress.update(received);
+            progress.update(base + received);
         }
         super.channelReadComplete(ctx);
     }
@@ -234,7 +279,7 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
             return true;
         } catch (IOException e) {
             fail(ctx, new ClientException(ClientException.Kind.LOCAL, "local disk error after "
-                    + (received - buf.readableBytes()) + " of " + expected + " bytes: " + describe(e), e));
+                    + (base + received - buf.readableBytes()) + " of " + (base + expected) + " bytes: " + describe(e), e));
             return false;
         }
     }
@@ -257,7 +302,8 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
         if (state != State.DONE) {
             fail(ctx, new ClientException(ClientException.Kind.INTERRUPTED, state == State.AWAIT_HEADER
                     ? "the server closed the connection without answering"
-                    : "transfer interrupted after " + received + " of " + expected + " bytes: the server closed the connection"));
+                    : "transfer interrupted after " + (base + received) + " of " + (base + expected)
+                    + " bytes: the server closed the connection"));
         }
         super.channelInactive(ctx);
     }
@@ -266,7 +312,8 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
             fail(ctx, new ClientException(ClientException.Kind.INTERRUPTED, "no data from server for "
-                    + readTimeoutSeconds + " s" + (state == State.DATA ? " (after " + received + " of " + expected + " bytes)" : "")));
+                    + readTimeoutSeconds + " s" + (state == State.DATA ? " (after " + (base + received) + " of "
+                    + (base + expected) + " bytes)" : "")));
             return;
         }
         super.userEventTriggered(ctx, evt);
@@ -277,11 +324,11 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
         if (cause instanceof UnsupportedVersionException || cause instanceof DecoderException) {
             Throwable c = cause.getCause() instanceof DecoderException ? cause.getCause() : cause;
             fail(ctx, new ClientException(ClientException.Kind.PROTOCOL, "protocol error"
-                    + (state == State.DATA ? " after " + received + " of " + expected + " bytes" : "")
+                    + (state == State.DATA ? " after " + (base + received) + " of " + (base + expected) + " bytes" : "")
                     + ": " + c.getMessage(), cause));
         } else if (cause instanceof IOException) {
-            fail(ctx, new ClientException(ClientException.Kind.INTERRUPTED, "transfer interrupted after " + received
-                    + (expected >= 0 ? " of " + expected : "") + " bytes: " + describe((IOException) cause), cause));
+            fail(ctx, new ClientException(ClientException.Kind.INTERRUPTED, "transfer interrupted after " + (base + received)
+                    + (expected >= 0 ? " of " + (base + expected) : "") + " bytes: " + describe((IOException) cause), cause));
         } else {
             fail(ctx, new ClientException(ClientException.Kind.PROTOCOL, "unexpected failure: " + cause, cause));
         }

@@ -21,16 +21,18 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Fetches a file from a netlab file server, safely: the bytes go to a hidden temporary file beside the destination,
- * the size and digest are checked, and only then is the file renamed into place, atomically. A failed or
- * interrupted transfer never leaves a file at the destination, and an existing destination is only replaced when
- * asked to (and stays intact until the rename).
+ * Fetches a file from a netlab file server, safely: the bytes go to a hidden partial file beside the destination
+ * ({@code .NAME.netlab-partial}), the size and digest are checked, and only then is the file renamed into place,
+ * atomically. A failed or interrupted transfer never leaves a file at the destination, and an existing destination
+ * is only replaced when asked to (and stays intact until the rename). An interrupted transfer (the connection lost
+ * or silent, the server's refusal, Ctrl-C, SIGTERM, SIGKILL) leaves its partial file, which a fetch with
+ * {@link FetchOptions#resume()} continues; any other fetch into the same destination discards it. The rules are in
+ * {@link ResumeAttempt}.
  */
 public final class FileFetcher {
     private FileFetcher() {
@@ -43,7 +45,7 @@ public final class FileFetcher {
      * permissions, or gets those of the umask (rw-rw-rw- less the umask, as cp and curl give).
      *
      * @throws ClientException      with a one-line message for the user, whatever went wrong
-     * @throws InterruptedException when the calling thread is interrupted (the temporary file is removed)
+     * @throws InterruptedException when the calling thread is interrupted (the partial file is kept)
      */
     public static TransferResult fetch(Endpoint server, String remotePath, Path local, FetchOptions options,
                                        Progress progress) throws ClientException, InterruptedException {
@@ -56,7 +58,7 @@ public final class FileFetcher {
      * directory is an error: no file is ever created where a directory was asked for.
      *
      * @throws ClientException      with a one-line message for the user, whatever went wrong
-     * @throws InterruptedException when the calling thread is interrupted (the temporary file is removed)
+     * @throws InterruptedException when the calling thread is interrupted (the partial file is kept)
      */
     public static TransferResult fetchInto(Endpoint server, String remotePath, Path dir, FetchOptions options,
                                            Progress progress) throws ClientException, InterruptedException {
@@ -90,53 +92,75 @@ public final class FileFetcher {
         if (!Files.isDirectory(dir)) {
             throw new ClientException(ClientException.Kind.LOCAL, "destination directory does not exist: " + dir);
         }
-        Path temp;
+        PartialFile partial;
         try {
-            temp = LocalFiles.createTemp(dir, destination.getFileName().toString());
+            partial = PartialFile.open(destination);
         } catch (IOException e) {
             throw new ClientException(ClientException.Kind.LOCAL, "cannot write in " + dir + ": " + reason(e), e);
         }
-        boolean kept = false;
-        // Ctrl-C or SIGTERM in the middle: remove the partial file on the way out (SIGKILL leaves only the .part)
-        Path partial = temp;
-        Thread cleanUp = new Thread(() -> {
-            try {
-                Files.deleteIfExists(partial);
-            } catch (IOException ignored) {
-                // the JVM is going away; the .part name says what it is
-            }
-        }, "netlab-remove-partial");
-        Runtime.getRuntime().addShutdownHook(cleanUp);
+        boolean installed = false;
+        boolean keep = false;
+        // Ctrl-C or SIGTERM in the middle: the partial file stays for --continue (an empty one goes)
+        Thread onExit = new Thread(partial::keepIfNotEmpty, "netlab-keep-partial");
+        Runtime.getRuntime().addShutdownHook(onExit);
         try {
-            byte[] digestValue;
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE);
-                 Connector connector = new Connector(options.transport())) {
-                digestValue = receive(connector, server, remotePath, out, options, progress);
-            } catch (IOException e) {
-                throw new ClientException(ClientException.Kind.LOCAL, "local disk error: " + reason(e), e);
-            } finally {
-                progress.finish();
+            ResumeAttempt attempt = ResumeAttempt.plan(partial, destination, server, remotePath, options, progress);
+            while (true) {
+                try {
+                    byte[] digestValue = receiveInto(partial, attempt, server, remotePath, options, progress);
+                    long size = partial.length();
+                    install(partial.path(), destination, dir, options.force());
+                    installed = true;
+                    partial.deleteMetadata();
+                    return new TransferResult(destination, size, System.nanoTime() - start, options.digest(),
+                            DigestAlgorithm.hex(digestValue), attempt.offset());
+                } catch (ClientException e) {
+                    ResumeAttempt next = attempt.startOverAfter(e);
+                    if (next == null) {
+                        throw e;
+                    }
+                    attempt = next;
+                }
             }
-            long size = Files.size(temp);
-            install(temp, destination, dir, options.force());
-            kept = true;
-            return new TransferResult(destination, size, System.nanoTime() - start, options.digest(),
-                    DigestAlgorithm.hex(digestValue));
         } catch (IOException e) {
             throw new ClientException(ClientException.Kind.LOCAL, "local disk error: " + reason(e), e);
+        } catch (ClientException e) {
+            keep = ResumeAttempt.keeps(e, partial);
+            throw keep ? ResumeAttempt.withKeptPartial(e, partial) : e;
+        } catch (InterruptedException e) {
+            keep = true;        // as with Ctrl-C: what is on disk is good, and it has its metadata
+            throw e;
         } finally {
             try {
-                Runtime.getRuntime().removeShutdownHook(cleanUp);
+                Runtime.getRuntime().removeShutdownHook(onExit);
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running or will run
             }
-            if (!kept) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // nothing more can be done; the name ends in .part and starts with a dot
+            if (!installed) {
+                if (keep) {
+                    partial.keepIfNotEmpty();
+                } else {
+                    partial.delete();
                 }
             }
+            partial.close();
+        }
+    }
+
+    /** One transfer into the partial file, from the attempt's offset; returns the verified digest. */
+    private static byte[] receiveInto(PartialFile partial, ResumeAttempt attempt, Endpoint server, String remotePath,
+                                      FetchOptions options, Progress progress)
+            throws ClientException, InterruptedException, IOException {
+        FileChannel out = partial.channel();
+        out.position(attempt.offset());
+        FileRequest request = new FileRequest(remotePath, options.blockSize(), attempt.offset(), options.digest());
+        FileClientHandler handler = new FileClientHandler(request, out, progress, options.readTimeout().toSeconds(),
+                attempt.digestedToOffset(), attempt::checkHeader);
+        attempt.handler(handler);
+        try (Connector connector = new Connector(options.transport())) {
+            return receive(connector, server, remotePath, handler, options);
+        } finally {
+            progress.finish();
         }
     }
 
@@ -146,16 +170,23 @@ public final class FileFetcher {
      * (and the client's exit code) says that it is incomplete.
      *
      * @throws ClientException      with a one-line message for the user, whatever went wrong
-     * @throws InterruptedException when the calling thread is interrupted
+     * @throws InterruptedException     when the calling thread is interrupted
+     * @throws IllegalArgumentException when {@code options} ask to {@linkplain FetchOptions#resume() resume}
      */
     public static TransferResult fetchTo(Endpoint server, String remotePath, GatheringByteChannel out,
                                          FetchOptions options, Progress progress)
             throws ClientException, InterruptedException {
+        if (options.resume()) {
+            throw new IllegalArgumentException("options: resume (expected: no resume when writing to a channel, "
+                    + "which leaves no partial file)");
+        }
         long start = System.nanoTime();
         CountingChannel counting = new CountingChannel(out);
         byte[] digestValue;
         try (Connector connector = new Connector(options.transport())) {
-            digestValue = receive(connector, server, remotePath, counting, options, progress);
+            FileRequest request = new FileRequest(remotePath, options.blockSize(), 0, options.digest());
+            digestValue = receive(connector, server, remotePath,
+                    new FileClientHandler(request, counting, progress, options.readTimeout().toSeconds()), options);
         } finally {
             progress.finish();
         }
@@ -202,11 +233,8 @@ public final class FileFetcher {
         }
     }
 
-    private static byte[] receive(Connector connector, Endpoint server, String remotePath, GatheringByteChannel out,
-                                  FetchOptions options, Progress progress) throws ClientException, InterruptedException {
-        FileRequest request = new FileRequest(remotePath, options.blockSize(), 0, options.digest());
-        long readTimeout = options.readTimeout().toSeconds();
-        FileClientHandler handler = new FileClientHandler(request, out, progress, readTimeout);
+    private static byte[] receive(Connector connector, Endpoint server, String remotePath, FileClientHandler handler,
+                                  FetchOptions options) throws ClientException, InterruptedException {
         Channel ch = connector.connect(server, options.connectTimeout(), new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel c) {
@@ -235,7 +263,7 @@ public final class FileFetcher {
     }
 
     /**
-     * Moves the verified temporary file to the destination, atomically, with the replaced file's permissions or
+     * Moves the verified partial file to the destination, atomically, with the replaced file's permissions or
      * the umask's. What is at the destination is checked again first: only a regular file is ever replaced.
      */
     private static void install(Path temp, Path destination, Path dir, boolean force) throws IOException, ClientException {

@@ -9,22 +9,19 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * What the fetcher does to the user's files besides writing bytes: which destinations it may replace, the name
- * and mode of the temporary file, and the mode of the installed file (the umask's, or the replaced file's).
+ * What the fetcher does to the user's files besides writing bytes: which destinations it may replace, names cut to
+ * fit, and the mode of the installed file (the umask's, or the replaced file's). The partial file is
+ * {@link PartialFile}'s.
  */
 final class LocalFiles {
     /** The longest file name (one path component) in bytes on Linux file systems (NAME_MAX). */
     static final int NAME_MAX = 255;
-    private static final String TEMP_SUFFIX = ".part";
-    /** '.' before the name, then '.', 8 hex digits and ".part" after it. */
-    private static final int TEMP_EXTRA = 1 + 1 + 8 + TEMP_SUFFIX.length();
     private static final PosixFilePermission[] BITS = {
         PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
         PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
@@ -94,30 +91,6 @@ final class LocalFiles {
             // no unix view here: say it generally
         }
         return "not a regular file";
-    }
-
-    /**
-     * Creates {@code .NAME.XXXXXXXX.part} in {@code dir}, readable and writable by the owner only until it is
-     * installed. {@code NAME} is cut (at a character boundary) so that the whole name fits in {@link #NAME_MAX}
-     * bytes wherever {@code name} itself fits.
-     * (Files.createTempFile would do, but it initialises SecureRandom and the security providers, a sixth of a
-     * one-shot fetch's start-up; an unguessable name is not needed, only a fresh one, which CREATE_NEW ensures.)
-     */
-    static Path createTemp(Path dir, String name) throws IOException {
-        String prefix = '.' + truncate(name, NAME_MAX - TEMP_EXTRA) + '.';
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        for (int attempt = 0; ; attempt++) {
-            Path p = dir.resolve(prefix + hex8(random) + TEMP_SUFFIX);
-            try {
-                return Files.createFile(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (FileAlreadyExistsException e) {
-                if (attempt == 100) {
-                    throw e;
-                }
-            } catch (UnsupportedOperationException notPosix) {
-                return Files.createFile(p);
-            }
-        }
     }
 
     private static String hex8(ThreadLocalRandom random) {

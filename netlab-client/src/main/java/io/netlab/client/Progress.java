@@ -10,8 +10,15 @@ public interface Progress {
     default void start(long total) {
     }
 
-    /** {@code received} bytes (of the total) are on disk. */
+    /** {@code received} bytes (of the total) are on disk; a resumed transfer starts above 0. */
     default void update(long received) {
+    }
+
+    /**
+     * Something the user should know about the fetch while it goes on, one line: a partial file discarded, the
+     * fetch starting over (see {@link FetchOptions#resume()}). Called on the fetching thread.
+     */
+    default void note(String message) {
     }
 
     /** The transfer ended, well or not. */

@@ -11,7 +11,13 @@ import java.nio.file.Path;
  * @param bytes       its size
  * @param nanos       how long the transfer took, connection included
  * @param digest      the algorithm it was checked with
- * @param digestHex   the digest value, in hex (empty for {@link DigestAlgorithm#NONE})
+ * @param digestHex   the digest value, in hex (empty for {@link DigestAlgorithm#NONE}), of the whole file
+ * @param resumedAt   the byte the transfer continued a partial file from; 0 when the whole file was transferred
  */
-public record TransferResult(Path destination, long bytes, long nanos, DigestAlgorithm digest, String digestHex) {
+public record TransferResult(Path destination, long bytes, long nanos, DigestAlgorithm digest, String digestHex,
+                             long resumedAt) {
+    /** A transfer of the whole file. */
+    public TransferResult(Path destination, long bytes, long nanos, DigestAlgorithm digest, String digestHex) {
+        this(destination, bytes, nanos, digest, digestHex, 0);
+    }
 }

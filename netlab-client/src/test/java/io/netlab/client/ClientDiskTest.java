@@ -175,7 +175,7 @@ class ClientDiskTest {
             @Override
             public void start(long total) {
                 try (var files = Files.list(dir)) {
-                    files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".part")).forEach(seen::add);
+                    files.map(p -> p.getFileName().toString()).filter(n -> n.contains(".netlab-partial")).forEach(seen::add);
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
@@ -193,12 +193,17 @@ class ClientDiskTest {
         FileFetcher.fetch(TestServers.endpoint(server), "new.txt", wide, FetchOptions.defaults(), watch);
         assertThat(wide).hasContent("new content");
 
-        assertThat(seen).hasSize(2).allSatisfy(name -> {
+        // the partial file and its metadata, for each of the two long names
+        assertThat(seen).hasSize(4).allSatisfy(name -> {
             assertThat(name.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(255);
-            assertThat(name).matches("\\.[^/]+\\.[0-9a-f]{8}\\.part").doesNotContain("\uFFFD");
+            assertThat(name).matches("\\.[^/]+\\.netlab-partial(\\.meta)?").doesNotContain("\uFFFD");
         });
+        assertThat(seen).filteredOn(n -> n.endsWith(".meta")).hasSize(2)
+                .anySatisfy(n -> assertThat(n.getBytes(StandardCharsets.UTF_8).length).isEqualTo(255));
         assertThat(seen.get(0)).startsWith("." + "n".repeat(200));
-        assertThat(seen.get(1)).startsWith("." + "é".repeat(100));
+        assertThat(seen.get(2)).startsWith("." + "é".repeat(100));
+        assertThat(Files.list(dir).map(p -> p.getFileName().toString())).as("nothing left once installed")
+                .containsExactlyInAnyOrder(LONG_NAME, accents);
         assertThat(LocalFiles.truncate(accents, 240)).isEqualTo("é".repeat(120));
         assertThat(LocalFiles.truncate("aé", 2)).isEqualTo("a");
         assertThat(LocalFiles.truncate("a😀b", 4)).isEqualTo("a");

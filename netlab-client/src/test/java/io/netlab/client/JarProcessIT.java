@@ -326,57 +326,106 @@ class JarProcessIT {
         }
     }
 
+    /**
+     * SIGKILL, then SIGTERM during a --continue run, leave the partial file (and its metadata), never anything under
+     * the final name; a last run with -C continues it, says from which byte, and the result is byte for byte the file.
+     */
     @Test
-    void aClientKilledMidTransferLeavesOnlyItsPartFile() throws Exception {
-        Path downloads = interruptMidTransfer(true);
+    void aKilledClientThenAStoppedResumeLeaveThePartialFileAndContinueFinishesIt() throws Exception {
+        byte[] data = bigFile();
+        Server server = new Server("0", "--root", tmp.resolve("served").toString());
+        Path downloads = Files.createDirectories(tmp.resolve("killed"));
+        long killedAt = interruptMidTransfer(server, downloads, true, 0);
+        assertOnlyThePartialFile(downloads, killedAt, data);
+
+        long stoppedAt = interruptMidTransfer(server, downloads, false, killedAt, "--continue");
+        assertThat(stoppedAt).as("the resumed run appended").isGreaterThan(killedAt);
+        assertOnlyThePartialFile(downloads, stoppedAt, data);
+
+        Result done = client(null, "-C", "127.0.0.1:" + server.port + ":big.bin", downloads.resolve("big.bin").toString());
+        assertThat(done.exit()).as(done.err()).isZero();
+        assertThat(done.err()).isEmpty();
+        assertThat(done.out()).startsWith("fetched big.bin: 8.0 MiB (8388608 bytes) in ")
+                .contains("crc32c", " verified -> ").endsWith(", resumed at byte " + stoppedAt + " of 8388608\n");
+        assertThat(downloads.resolve("big.bin")).hasBinaryContent(data);
         try (var files = Files.list(downloads)) {
-            assertThat(files).singleElement().satisfies(p -> {
-                assertThat(p.getFileName().toString()).startsWith(".big.bin.").endsWith(".part");
-                assertThat(Files.size(p)).isBetween(1L, 8L * 1024 * 1024 - 1);
-            });
+            assertThat(files).containsExactly(downloads.resolve("big.bin"));
         }
     }
 
+    /** A plain fetch stopped by SIGTERM keeps its partial file too; the next plain fetch discards it, and says so. */
     @Test
-    void aClientStoppedWithSigtermMidTransferLeavesNothing() throws Exception {
-        Path downloads = interruptMidTransfer(false);
+    void aClientStoppedWithSigtermKeepsItsPartialFileAndAFetchWithoutContinueDiscardsIt() throws Exception {
+        byte[] data = bigFile();
+        Server server = new Server("0", "--root", tmp.resolve("served").toString());
+        Path downloads = Files.createDirectories(tmp.resolve("stopped"));
+        long stoppedAt = interruptMidTransfer(server, downloads, false, 0);
+        assertOnlyThePartialFile(downloads, stoppedAt, data);
+
+        Result again = client(null, "127.0.0.1:" + server.port + ":big.bin", downloads.resolve("big.bin").toString());
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.err()).isEqualTo("netlab-client: discarding " + downloads.resolve(".big.bin.netlab-partial")
+                + ", the partial file an earlier fetch left (" + stoppedAt + " bytes; --continue would resume it)\n");
+        assertThat(again.out()).doesNotContain("resumed");
+        assertThat(downloads.resolve("big.bin")).hasBinaryContent(data);
         try (var files = Files.list(downloads)) {
-            assertThat(files).as("no destination, no .part").isEmpty();
+            assertThat(files).containsExactly(downloads.resolve("big.bin"));
         }
+
+        Result toStdout = client(null, "--continue", "127.0.0.1:" + server.port + ":big.bin", "-");
+        assertThat(toStdout.exit()).isEqualTo(2);
+        assertThat(toStdout.err()).startsWith("netlab-client: --continue: LOCAL_PATH is '-' (expected: a file; "
+                + "standard output keeps no partial file)\n");
     }
 
-    /** Fetches an 8 MiB file through a 1 MiB/s relay and stops the client (SIGKILL or SIGTERM) once data is on disk. */
-    private Path interruptMidTransfer(boolean kill) throws Exception {
+    private byte[] bigFile() throws IOException {
         Path root = Files.createDirectories(tmp.resolve("served"));
         byte[] data = new byte[8 * 1024 * 1024];
         new Random(8).nextBytes(data);
         Files.write(root.resolve("big.bin"), data);
-        Server server = new Server("0", "--root", root.toString());
-        Path downloads = Files.createDirectories(tmp.resolve(kill ? "killed" : "stopped"));
+        return data;
+    }
+
+    private static void assertOnlyThePartialFile(Path downloads, long length, byte[] data) throws IOException {
+        try (var files = Files.list(downloads)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder(".big.bin.netlab-partial", ".big.bin.netlab-partial.meta");
+        }
+        assertThat(length).isBetween(1L, 8L * 1024 * 1024 - 1);
+        assertThat(Files.readAllBytes(downloads.resolve(".big.bin.netlab-partial")))
+                .isEqualTo(java.util.Arrays.copyOf(data, (int) length));
+    }
+
+    /**
+     * Fetches the 8 MiB file through a 1 MiB/s relay and stops the client (SIGKILL or SIGTERM) once its partial file
+     * holds more than {@code above} bytes; returns what the partial file holds then.
+     */
+    private long interruptMidTransfer(Server server, Path downloads, boolean kill, long above, String... options)
+            throws Exception {
         try (FaultProxy slow = new FaultProxy(new java.net.InetSocketAddress("127.0.0.1", server.port),
                 FaultProxy.Fault.RATE, 0, 1024 * 1024)) {
-            Process client = new ProcessBuilder(java(), "-jar", CLIENT_JAR.toString(),
-                    "127.0.0.1:" + slow.port() + ":big.bin", downloads.resolve("big.bin").toString())
-                    .redirectErrorStream(true).start();
+            List<String> cmd = new ArrayList<>(List.of(java(), "-jar", CLIENT_JAR.toString()));
+            cmd.addAll(List.of(options));
+            cmd.addAll(List.of("127.0.0.1:" + slow.port() + ":big.bin", downloads.resolve("big.bin").toString()));
+            Process client = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             started.add(client);
-            for (int i = 0; i < 2000 && partBytes(downloads) == 0; i++) {
-                TimeUnit.MILLISECONDS.sleep(10);    // until some data is on disk
+            for (int i = 0; i < 2000 && partBytes(downloads) <= above; i++) {
+                TimeUnit.MILLISECONDS.sleep(10);    // until some (more) data is on disk
             }
             if (kill) {
                 client.destroyForcibly();           // SIGKILL: no shutdown hook, no clean-up
             } else {
-                client.toHandle().destroy();        // SIGTERM: the client removes its partial file
+                client.toHandle().destroy();        // SIGTERM: the shutdown hook keeps the partial file
             }
             assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(downloads.resolve("big.bin")).doesNotExist();
-        return downloads;
+        return partBytes(downloads);
     }
 
     private static long partBytes(Path dir) throws IOException {
-        try (var files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".part")).mapToLong(p -> p.toFile().length()).sum();
-        }
+        Path partial = dir.resolve(".big.bin.netlab-partial");
+        return Files.exists(partial) ? Files.size(partial) : 0;
     }
 
     @Test

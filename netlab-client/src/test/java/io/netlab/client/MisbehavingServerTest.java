@@ -78,7 +78,16 @@ class MisbehavingServerTest {
                     "f", out, options, Progress.NONE);
             throw new AssertionError("the fetch succeeded");
         } catch (ClientException e) {
-            assertThat(Files.list(dir)).as("nothing left at the destination").isEmpty();
+            assertThat(out).as("nothing at the destination").doesNotExist();
+            if (e.kind() != ClientException.Kind.INTERRUPTED || !Files.exists(dir.resolve(".out.bin.netlab-partial"))) {
+                assertThat(Files.list(dir)).as("nothing left beside it either").isEmpty();
+            } else {
+                // an interrupted transfer keeps its bytes, hidden, for --continue
+                assertThat(Files.list(dir).map(p -> p.getFileName().toString()))
+                        .containsExactlyInAnyOrder(".out.bin.netlab-partial", ".out.bin.netlab-partial.meta");
+                Files.delete(dir.resolve(".out.bin.netlab-partial"));
+                Files.delete(dir.resolve(".out.bin.netlab-partial.meta"));
+            }
             return e;
         } finally {
             server.close().sync();
@@ -100,7 +109,9 @@ class MisbehavingServerTest {
             ctx.writeAndFlush(chunk(1000)).addListener(ChannelFutureListener.CLOSE);
         }, FetchOptions.defaults());
         assertThat(e.kind()).isEqualTo(ClientException.Kind.INTERRUPTED);
-        assertThat(e.getMessage()).startsWith("transfer interrupted after 1000 of 5000 bytes: the server closed the connection");
+        assertThat(e.getMessage()).startsWith("transfer interrupted after 1000 of 5000 bytes: the server closed the connection")
+                .endsWith("; the first 1000 bytes are kept in " + dir.resolve(".out.bin.netlab-partial")
+                        + " (--continue resumes from there)");
     }
 
     @Test
@@ -159,5 +170,61 @@ class MisbehavingServerTest {
                 Unpooled.copiedBuffer("HTTP/1.1 400 Bad Request\r\n\r\n", StandardCharsets.US_ASCII)), FetchOptions.defaults());
         assertThat(e.kind()).isEqualTo(ClientException.Kind.PROTOCOL);
         assertThat(e.getMessage()).startsWith("protocol error: magic: 0x4854 (expected: 0x4e4c \"NL\"): not a netlab peer, this looks like HTTP");
+    }
+
+    /**
+     * A server that predates resume answers an offset with UNSUPPORTED (as the 0.1 server did): the client says so
+     * and fetches from byte 0, and a server that answers a resume with the whole file (an OK header) is refused.
+     */
+    @Test
+    void aServerThatCannotResumeGetsAFetchFromTheStart() throws Exception {
+        java.util.List<Long> offsets = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Channel server = serve((ctx, req) -> {
+            offsets.add(req.offset());
+            if (req.offset() != 0) {
+                ctx.writeAndFlush(new io.netlab.codec.FileError(io.netlab.codec.ErrorCode.UNSUPPORTED, "offset: "
+                        + req.offset() + " (expected: 0; resuming is reserved for a later version)"))
+                        .addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            ctx.write(header(4));
+            ctx.write(new FileChunk(Unpooled.copiedBuffer("abcd", StandardCharsets.US_ASCII)));
+            ctx.writeAndFlush(new FileEnd(4, DigestAlgorithm.CRC32C, new byte[] {(byte) 0x92, (byte) 0xc8, 0x0a, 0x31}))
+                    .addListener(ChannelFutureListener.CLOSE);
+        });
+        Path out = dir.resolve("out.bin");
+        Files.writeString(dir.resolve(".out.bin.netlab-partial"), "ab");
+        Files.writeString(dir.resolve(".out.bin.netlab-partial.meta"), "format=1\nname=out.bin\npath=f\nsize=4\n");
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        try {
+            TransferResult r = FileFetcher.fetch(new Endpoint("127.0.0.1",
+                    ((InetSocketAddress) server.localAddress()).getPort(), null), "f", out,
+                    FetchOptions.defaults().withResume(true), new Progress() {
+                        @Override
+                        public void note(String message) {
+                            notes.add(message);
+                        }
+                    });
+            assertThat(r.resumedAt()).isZero();
+        } finally {
+            server.close().sync();
+        }
+        assertThat(offsets).containsExactly(2L, 0L);
+        assertThat(notes).singleElement().asString().startsWith("the server cannot resume (offset: 2 (expected: 0; "
+                + "resuming is reserved for a later version) [UNSUPPORTED]").endsWith("; fetching from the start");
+        assertThat(out).hasContent("abcd");
+        assertThat(Files.list(dir)).containsExactly(out);
+    }
+
+    @Test
+    void aServerThatIgnoresTheOffsetIsAProtocolError() throws Exception {
+        Files.writeString(dir.resolve(".out.bin.netlab-partial"), "ab");
+        Files.writeString(dir.resolve(".out.bin.netlab-partial.meta"), "format=1\nname=out.bin\npath=f\nsize=4\n");
+        ClientException e = fetchFrom((ctx, req) -> {
+            ctx.write(header(4));     // OK, offset 0: the whole file, although the client asked for byte 2 on
+            ctx.writeAndFlush(new FileChunk(Unpooled.copiedBuffer("abcd", StandardCharsets.US_ASCII)));
+        }, FetchOptions.defaults().withResume(true));
+        assertThat(e.kind()).isEqualTo(ClientException.Kind.PROTOCOL);
+        assertThat(e.getMessage()).startsWith("protocol error: the server's header (FileHeader[status=OK, size=4, offset=0");
     }
 }

@@ -75,6 +75,10 @@ public final class NetlabClient implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "no progress bar")
     boolean quiet;
 
+    @Option(names = {"-C", "--continue"}, description = "continue the partial file an interrupted fetch into LOCAL_PATH "
+            + "left (the check at the end still covers the whole file)")
+    boolean resume;
+
     @Mixin
     Common common;
 
@@ -125,8 +129,12 @@ public final class NetlabClient implements Callable<Integer> {
         }
         FetchOptions options = FetchOptions.builder().blockSize(blockSize).digest(algorithm).force(force)
                 .connectTimeout(Duration.ofSeconds(common.connectTimeout)).readTimeout(Duration.ofSeconds(common.timeout))
-                .transport(common.transport(spec)).build();
+                .transport(common.transport(spec)).resume(resume).build();
         boolean toStdout = local.equals("-");
+        if (toStdout && resume) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--continue: LOCAL_PATH is '-' (expected: a file; standard output keeps no partial file)");
+        }
         Path localPath = LocalPath.parse(spec, local);
         return run(common, () -> {
             TransferResult r;
@@ -142,9 +150,10 @@ public final class NetlabClient implements Callable<Integer> {
             }
             (toStdout ? System.err : System.out).println("fetched " + PeerText.escape(endpoint.path()) + ": " + Units.bytes(r.bytes())
                     + (r.bytes() >= 1024 ? " (" + r.bytes() + " bytes)" : "") + " in " + Units.seconds(r.nanos())
-                    + " (" + Units.rate(r.bytes(), r.nanos()) + "), "
+                    + " (" + Units.rate(r.bytes() - r.resumedAt(), r.nanos()) + "), "
                     + (r.digest() == DigestAlgorithm.NONE ? "size verified" : r.digest().name().toLowerCase(Locale.ROOT)
-                    + ' ' + r.digestHex() + " verified") + " -> " + (toStdout ? "standard output" : r.destination()));
+                    + ' ' + r.digestHex() + " verified") + " -> " + (toStdout ? "standard output" : r.destination())
+                    + (r.resumedAt() > 0 ? ", resumed at byte " + r.resumedAt() + " of " + r.bytes() : ""));
             return 0;
         });
     }
