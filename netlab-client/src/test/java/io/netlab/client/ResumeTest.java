@@ -243,6 +243,21 @@ class ResumeTest {
                     + " (--continue resumes from there)");
         }
         assertThat(Files.readAllBytes(partialOf(out))).isEqualTo(before);
+        // a refusal (the file gone for a while): the partial file stays as it was too
+        Path away = Files.move(root.resolve("data.bin"), root.resolve("data.bin.away"));
+        try {
+            FileFetcher.fetch(TestServers.endpoint(server), "data.bin", out, FetchOptions.defaults().withResume(true),
+                    Progress.NONE);
+            throw new AssertionError("fetched a missing file");
+        } catch (ClientException e) {
+            assertThat(e.kind()).isEqualTo(ClientException.Kind.REMOTE);
+            assertThat(e.getMessage()).startsWith("data.bin: no such file on the server [NOT_FOUND]")
+                    .endsWith("; the first " + kept + " bytes are kept in " + partialOf(out)
+                            + " (--continue resumes from there)");
+        } finally {
+            Files.move(away, root.resolve("data.bin"));
+        }
+        assertThat(Files.readAllBytes(partialOf(out))).isEqualTo(before);
         TransferResult r = FileFetcher.fetch(TestServers.endpoint(server), "data.bin", out,
                 FetchOptions.defaults().withResume(true), Progress.NONE);
         assertThat(r.resumedAt()).isEqualTo(kept);
