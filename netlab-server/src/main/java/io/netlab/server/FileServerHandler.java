@@ -112,16 +112,12 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
                     offset, file.size(), request.blockSize(), request.digest().name().toLowerCase(Locale.ROOT));
         }
         state = State.SENDING;
-        // from now on every byte is a protocol error, seen at once: no more decoding, no more holding back
-        for (String name : new String[] {PipelineNames.BACKPRESSURE, PipelineNames.FRAME_DECODER}) {
-            if (ctx.pipeline().get(name) != null) {
-                ctx.pipeline().remove(name);      // what it still holds comes here
-            }
-        }
         if (offset == 0 || request.digest() == DigestAlgorithm.NONE) {
             send(ctx, request, file, shown, start, null);
+            acceptNothingMore(ctx);     // after the write: what the decoder still holds closes the connection behind it
             return;
         }
+        acceptNothingMore(ctx);
         // FILE_END of a resumed transfer carries the digest of the whole file: the bytes before the offset first
         PrefixDigester.digest(ctx, file.channel(), offset, request.digest()).addListener(f -> {
             if (f.isSuccess()) {
@@ -173,6 +169,15 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
                 f.channel().close();
             }
         });
+    }
+
+    /** From now on every byte is a protocol error, seen at once: no more decoding, no more holding back. */
+    private static void acceptNothingMore(ChannelHandlerContext ctx) {
+        for (String name : new String[] {PipelineNames.BACKPRESSURE, PipelineNames.FRAME_DECODER}) {
+            if (ctx.pipeline().get(name) != null) {
+                ctx.pipeline().remove(name);      // what it still holds comes here
+            }
+        }
     }
 
     private static void closeQuietly(FileRoot.OpenFile file) {

@@ -179,6 +179,23 @@ class ServerProtocolTest {
         }
     }
 
+    @Test
+    void aResumeRequestWithBytesBehindItIsCutOffBeforeItsHeader() throws Exception {
+        Files.write(root.resolve("big.bin"), new byte[5_000_000]);
+        fileServer(Transport.AUTO);
+        byte[] request = RawClient.fileRequest("big.bin", 1024, 3_000_000, 2);
+        byte[] twice = java.util.Arrays.copyOf(request, request.length * 2);
+        System.arraycopy(request, 0, twice, request.length, request.length);
+        try (RawClient c = new RawClient(server.localAddress())) {
+            c.send(twice);
+            assertThat(c.socket().getInputStream().read()).as("closed, not even a header").isEqualTo(-1);
+        }
+        try (RawClient c = new RawClient(server.localAddress())) {      // and the server goes on serving
+            c.send(RawClient.fileRequest("hello.txt", 1024, 0, 1));
+            assertThat(c.readFrame().type()).isEqualTo(RawClient.TYPE_FILE_HEADER);
+        }
+    }
+
     private static byte[] crc32c(byte[] data) {
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
         crc.update(data);
