@@ -125,6 +125,38 @@ class JarProcessIT {
         }
     }
 
+    /** Every bundled third party, by where its classes sit in a runnable jar, and the name NOTICE gives it. */
+    private static final java.util.Map<String, String> BUNDLED = java.util.Map.of("io/netty/", "Netty",
+            "picocli/", "picocli", "org/slf4j/", "SLF4J", "ch/qos/logback/", "logback", "me/tongfei/", "progressbar",
+            "org/jline/", "JLine");
+
+    @Test
+    void theRunnableJarsCarryTheLicenceAndANoticeNamingEveryBundledComponent() throws Exception {
+        for (Path path : List.of(SERVER_JAR, CLIENT_JAR)) {
+            try (java.util.jar.JarFile jar = new java.util.jar.JarFile(path.toFile())) {
+                String license = new String(jar.getInputStream(jar.getEntry("META-INF/LICENSE")).readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(license).as(path + " META-INF/LICENSE").contains("Apache License", "Version 2.0, January 2004",
+                        "END OF TERMS AND CONDITIONS");
+                String notice = new String(jar.getInputStream(jar.getEntry("META-INF/NOTICE")).readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(notice).startsWith("netlab\nCopyright ");
+                List<String> names = jar.stream().map(java.util.jar.JarEntry::getName).toList();
+                for (var e : BUNDLED.entrySet()) {
+                    if (names.stream().anyMatch(n -> n.startsWith(e.getKey()))) {
+                        assertThat(notice).as(path + " bundles " + e.getKey()).contains(e.getValue());
+                    }
+                }
+                assertThat(names).as(path + ": every top-level package is a known one")
+                        .filteredOn(n -> n.endsWith(".class") && !n.startsWith("META-INF/"))
+                        .allMatch(n -> n.startsWith("io/netlab/") || BUNDLED.keySet().stream().anyMatch(n::startsWith));
+                for (String text : List.of("NOTICE.netty.txt", "LICENSE.slf4j.txt", "LICENSE.logback.txt",
+                        "LICENSE.progressbar.txt", "LICENSE.jline.txt")) {
+                    assertThat(names).contains("META-INF/licenses/" + text);
+                    assertThat(notice).contains("licenses/" + text);
+                }
+            }
+        }
+    }
+
     @Test
     void fileServerAndClientDoTheLabsExerciseThree() throws Exception {
         Path root = Files.createDirectories(tmp.resolve("served"));
