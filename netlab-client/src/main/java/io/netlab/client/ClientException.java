@@ -22,6 +22,7 @@ public final class ClientException extends Exception {
         MISMATCH
     }
 
+    /** What kind of failure this is. */
     private final Kind kind;
 
     /**
@@ -34,12 +35,17 @@ public final class ClientException extends Exception {
         this.kind = kind;
     }
 
-    /** Without a cause. */
+    /**
+     * A failure without an underlying exception.
+     *
+     * @param kind    what kind of failure
+     * @param message one line for the user
+     */
     public ClientException(Kind kind, String message) {
         this(kind, message, null);
     }
 
-    /** The kind of failure. */
+    /** {@return the kind of failure} */
     public Kind kind() {
         return kind;
     }

@@ -31,7 +31,16 @@ public final class EchoClient implements AutoCloseable {
         this.timeout = timeout;
     }
 
-    /** Connects to an echo server. */
+    /**
+     * Connects to an echo server.
+     *
+     * @param server    the server's host and port
+     * @param timeout   the time allowed to connect, and then for each answer
+     * @param transport the I/O transport
+     * @return a connected client, to be closed
+     * @throws ClientException      when the server cannot be reached
+     * @throws InterruptedException when the calling thread is interrupted
+     */
     public static EchoClient connect(Endpoint server, Duration timeout, Transport transport)
             throws ClientException, InterruptedException {
         Connector connector = new Connector(transport);
@@ -69,7 +78,14 @@ public final class EchoClient implements AutoCloseable {
         }
     }
 
-    /** Sends one line and waits for the answer. */
+    /**
+     * Sends one line and waits for the answer.
+     *
+     * @param line the text to send, without a line break
+     * @return the server's answer, without its line break
+     * @throws ClientException      when no answer comes in time or the connection fails
+     * @throws InterruptedException when the calling thread is interrupted
+     */
     public String send(String line) throws ClientException, InterruptedException {
         channel.writeAndFlush(line + "\n");
         Object reply = replies.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);

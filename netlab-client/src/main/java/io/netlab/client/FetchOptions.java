@@ -31,73 +31,98 @@ public final class FetchOptions {
         this.transport = b.transport;
     }
 
-    /** The lab's defaults: 1024-byte blocks, CRC32C, no overwrite, 10 s to connect, 30 s of silence at most. */
+    /** {@return the lab's defaults: 1024-byte blocks, CRC32C, no overwrite, 10 s to connect, 30 s of silence at most} */
     public static FetchOptions defaults() {
         return builder().build();
     }
 
-    /** A builder holding the defaults. */
+    /** {@return a builder holding the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding these options. */
+    /** {@return a builder holding these options} */
     public Builder toBuilder() {
         return new Builder().blockSize(blockSize).digest(digest).force(force).connectTimeout(connectTimeout)
                 .readTimeout(readTimeout).transport(transport);
     }
 
-    /** The largest block the server should send, 1 to 16 MiB. */
+    /** {@return the largest block the server should send, 1 to 16 MiB} */
     public int blockSize() {
         return blockSize;
     }
 
-    /** The digest the server computes and the client checks. */
+    /** {@return the digest the server computes and the client checks} */
     public DigestAlgorithm digest() {
         return digest;
     }
 
-    /** Whether an existing destination is replaced (atomically, only once the new file is verified). */
+    /** {@return whether an existing destination is replaced (atomically, only once the new file is verified)} */
     public boolean force() {
         return force;
     }
 
-    /** How long to wait for the connection. */
+    /** {@return how long to wait for the connection} */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
-    /** How long the server may stay silent during the transfer. */
+    /** {@return how long the server may stay silent during the transfer} */
     public Duration readTimeout() {
         return readTimeout;
     }
 
-    /** The I/O transport. */
+    /** {@return the I/O transport} */
     public Transport transport() {
         return transport;
     }
 
-    /** A copy with another block size. */
+    /**
+     * A copy with another block size.
+     *
+     * @param size 1 to 16 MiB
+     * @return a new options object
+     */
     public FetchOptions withBlockSize(int size) {
         return toBuilder().blockSize(size).build();
     }
 
-    /** A copy with another digest. */
+    /**
+     * A copy with another digest.
+     *
+     * @param d the digest
+     * @return a new options object
+     */
     public FetchOptions withDigest(DigestAlgorithm d) {
         return toBuilder().digest(d).build();
     }
 
-    /** A copy that may (or may not) replace an existing destination. */
+    /**
+     * A copy that may (or may not) replace an existing destination.
+     *
+     * @param f whether to replace it
+     * @return a new options object
+     */
     public FetchOptions withForce(boolean f) {
         return toBuilder().force(f).build();
     }
 
-    /** A copy with another read timeout. */
+    /**
+     * A copy with another read timeout.
+     *
+     * @param t positive
+     * @return a new options object
+     */
     public FetchOptions withReadTimeout(Duration t) {
         return toBuilder().readTimeout(t).build();
     }
 
-    /** A copy with another transport. */
+    /**
+     * A copy with another transport.
+     *
+     * @param t the transport
+     * @return a new options object
+     */
     public FetchOptions withTransport(Transport t) {
         return toBuilder().transport(t).build();
     }
@@ -123,6 +148,8 @@ public final class FetchOptions {
         /**
          * The largest block the server should send (default: the lab's 1024).
          *
+         * @param size 1 to 16 MiB
+         * @return this builder
          * @throws IllegalArgumentException {@code "blockSize: 0 (expected: 1..16777216)"} when out of range
          */
         public Builder blockSize(int size) {
@@ -130,37 +157,62 @@ public final class FetchOptions {
             return this;
         }
 
-        /** The digest the server computes and the client checks (default: CRC32C). */
+        /**
+         * The digest the server computes and the client checks.
+         *
+         * @param digest the digest (default: CRC32C)
+         * @return this builder
+         */
         public Builder digest(DigestAlgorithm digest) {
             this.digest = Objects.requireNonNull(digest, "digest");
             return this;
         }
 
-        /** Replace an existing destination, only once the new file is verified (default: no). */
+        /**
+         * Whether to replace an existing destination, only once the new file is verified.
+         *
+         * @param force {@code true} to replace it (default: no)
+         * @return this builder
+         */
         public Builder force(boolean force) {
             this.force = force;
             return this;
         }
 
-        /** How long to wait for the connection (default: 10 s). */
+        /**
+         * How long to wait for the connection.
+         *
+         * @param timeout positive (default: 10 s)
+         * @return this builder
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = positive("connectTimeout", timeout);
             return this;
         }
 
-        /** How long the server may stay silent during the transfer (default: 30 s). */
+        /**
+         * How long the server may stay silent during the transfer.
+         *
+         * @param timeout positive (default: 30 s)
+         * @return this builder
+         */
         public Builder readTimeout(Duration timeout) {
             this.readTimeout = positive("readTimeout", timeout);
             return this;
         }
 
-        /** The I/O transport (default: {@link Transport#AUTO}). */
+        /**
+         * The I/O transport.
+         *
+         * @param transport the transport (default: {@link Transport#AUTO})
+         * @return this builder
+         */
         public Builder transport(Transport transport) {
             this.transport = Objects.requireNonNull(transport, "transport");
             return this;
         }
 
-        /** The options. */
+        /** {@return the options} */
         public FetchOptions build() {
             return new FetchOptions(this);
         }

@@ -40,6 +40,12 @@ public final class FileFetcher {
      * Fetches {@code remotePath} from {@code server} into {@code local}. When {@code local} is an existing
      * directory, the file is saved in it under the remote file's name.
      *
+     * @param server     the server's host and port
+     * @param remotePath the file's path under the server's root
+     * @param local      the destination file, or an existing directory to save it in
+     * @param options    block size, digest, overwrite, timeouts, transport
+     * @param progress   told of the transfer's progress, on the event loop ({@link Progress#NONE}: nothing)
+     * @return what was fetched, how fast, and its verified digest
      * @throws ClientException      with a one-line message for the user, whatever went wrong
      * @throws InterruptedException when the calling thread is interrupted (the temporary file is removed)
      */
@@ -110,6 +116,12 @@ public final class FileFetcher {
      * output). There is no temporary file here: on failure, what was written stays written, and only the exception
      * (and the client's exit code) says that it is incomplete.
      *
+     * @param server     the server's host and port
+     * @param remotePath the file's path under the server's root
+     * @param out        where the bytes go, as they arrive
+     * @param options    block size, digest, overwrite, timeouts, transport
+     * @param progress   told of the transfer's progress, on the event loop ({@link Progress#NONE}: nothing)
+     * @return what was fetched, how fast, and its verified digest
      * @throws ClientException      with a one-line message for the user, whatever went wrong
      * @throws InterruptedException when the calling thread is interrupted
      */

@@ -6,11 +6,19 @@ public interface Progress {
     Progress NONE = new Progress() {
     };
 
-    /** The server announced {@code total} bytes. */
+    /**
+     * The server announced the file's size.
+     *
+     * @param total the bytes to come
+     */
     default void start(long total) {
     }
 
-    /** {@code received} bytes (of the total) are on disk. */
+    /**
+     * More bytes are on disk.
+     *
+     * @param received the bytes received so far, of the total
+     */
     default void update(long received) {
     }
 

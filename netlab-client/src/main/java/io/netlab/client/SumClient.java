@@ -28,8 +28,14 @@ public final class SumClient {
     /**
      * Sends one request and waits for the reply.
      *
-     * @throws ClientException REMOTE when the server answers with an error (e.g. OUT_OF_RANGE), CONNECT, PROTOCOL
-     *                         or INTERRUPTED otherwise
+     * @param server    the sum server's host and port
+     * @param request   the client's name and number
+     * @param timeout   the time allowed to connect, and then for the reply
+     * @param transport the I/O transport
+     * @return the server's reply (check its sum)
+     * @throws ClientException      REMOTE when the server answers with an error (e.g. OUT_OF_RANGE), CONNECT,
+     *                              PROTOCOL or INTERRUPTED otherwise
+     * @throws InterruptedException when the calling thread is interrupted
      */
     public static SumReply exchange(Endpoint server, SumRequest request, Duration timeout, Transport transport)
             throws ClientException, InterruptedException {

@@ -29,12 +29,12 @@ public enum DigestAlgorithm {
         this.length = length;
     }
 
-    /** The unsigned 8-bit value written on the wire. */
+    /** {@return the unsigned 8-bit value written on the wire} */
     public int id() {
         return id;
     }
 
-    /** The length in bytes of a digest value of this algorithm. */
+    /** {@return the length in bytes of a digest value of this algorithm} */
     public int length() {
         return length;
     }
@@ -42,6 +42,7 @@ public enum DigestAlgorithm {
     /**
      * Maps a wire value back to an algorithm.
      *
+     * @param id the unsigned 8-bit value read from the wire
      * @return the algorithm, or {@code null} when the value is unknown
      */
     public static DigestAlgorithm fromId(int id) {
@@ -56,6 +57,8 @@ public enum DigestAlgorithm {
     /**
      * Parses a user-facing name: {@code none}, {@code crc32c}, {@code sha256} (also {@code sha-256}).
      *
+     * @param name the name, in any case, surrounding blanks ignored
+     * @return the algorithm
      * @throws IllegalArgumentException for any other name
      */
     public static DigestAlgorithm parse(String name) {
@@ -68,7 +71,7 @@ public enum DigestAlgorithm {
         throw new IllegalArgumentException("digest: " + name + " (expected: none, crc32c or sha256)");
     }
 
-    /** Starts a new running digest of this algorithm. */
+    /** {@return starts a new running digest of this algorithm} */
     public Digest newDigest() {
         return switch (this) {
             case NONE -> new Digest() {
@@ -130,12 +133,20 @@ public enum DigestAlgorithm {
         /**
          * Adds the readable bytes of {@code buf} without moving its indices or copying them
          * (direct and composite buffers are read through their NIO views).
+         *
+         * @param buf the bytes to add
          */
         public final void update(ByteBuf buf) {
             update(buf, buf.readerIndex(), buf.readableBytes());
         }
 
-        /** Adds {@code length} bytes of {@code buf} starting at {@code index}, without moving its indices. */
+        /**
+         * Adds {@code length} bytes of {@code buf} starting at {@code index}, without moving its indices.
+         *
+         * @param buf    the buffer holding the bytes
+         * @param index  the absolute index of the first byte
+         * @param length the number of bytes to add
+         */
         public final void update(ByteBuf buf, int index, int length) {
             if (length == 0) {
                 return;
@@ -149,11 +160,16 @@ public enum DigestAlgorithm {
             }
         }
 
-        /** Returns the digest value; the digest must not be used afterwards. */
+        /** {@return the digest value; the digest must not be used afterwards} */
         public abstract byte[] finish();
     }
 
-    /** Formats a digest value as lower-case hex. */
+    /**
+     * Formats a digest value as lower-case hex.
+     *
+     * @param value a digest value
+     * @return two hex digits per byte
+     */
     public static String hex(byte[] value) {
         StringBuilder sb = new StringBuilder(value.length * 2);
         for (byte b : value) {

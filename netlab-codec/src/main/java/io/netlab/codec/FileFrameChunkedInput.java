@@ -60,13 +60,14 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
      *
      * @param file an open channel, owned by the input once it is built
      * @param size the number of bytes to send, normally {@code file.size()} taken once when opening
+     * @return a builder with the defaults
      * @throws IllegalArgumentException when {@code size} is negative
      */
     public static Builder builder(FileChannel file, long size) {
         return new Builder(file, size);
     }
 
-    /** The mode this input sends in ({@link SendMode#AUTO} resolved). */
+    /** {@return the mode this input sends in ({@link SendMode#AUTO} resolved)} */
     public abstract SendMode sendMode();
 
     /** The next data item, or {@code null} when there is nothing to hand on now; advances {@link #position}. */
@@ -162,7 +163,12 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
             this.size = size;
         }
 
-        /** The first byte to send, 0 (the default) to the size; a non-zero offset sends a PARTIAL header. */
+        /**
+         * The first byte to send; a non-zero offset sends a PARTIAL header.
+         *
+         * @param offset 0 (the default) to the size
+         * @return this builder
+         */
         public Builder offset(long offset) {
             if (offset < 0 || offset > size) {
                 throw new IllegalArgumentException("offset: " + offset + " (expected: 0.." + size + ')');
@@ -171,13 +177,23 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
             return this;
         }
 
-        /** The largest frame payload, 1 to {@value FileConstants#MAX_BLOCK_SIZE} (default: the lab's 1024). */
+        /**
+         * The largest frame payload.
+         *
+         * @param blockSize 1 to {@value FileConstants#MAX_BLOCK_SIZE} (default: the lab's 1024)
+         * @return this builder
+         */
         public Builder blockSize(int blockSize) {
             this.blockSize = FileConstants.checkBlockSize("blockSize", blockSize);
             return this;
         }
 
-        /** The digest computed over the bytes sent (default: CRC32C). */
+        /**
+         * The digest computed over the bytes sent.
+         *
+         * @param digest the algorithm (default: CRC32C)
+         * @return this builder
+         */
         public Builder digest(DigestAlgorithm digest) {
             this.digest = Objects.requireNonNull(digest, "digest");
             return this;
@@ -186,19 +202,27 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
         /**
          * Bytes read from the file at a time (default {@value FileFrameChunkedInput#DEFAULT_READ_AHEAD}); rounded
          * down to a multiple of the block size, and never less than one block.
+         *
+         * @param bytes at least 1
+         * @return this builder
          */
         public Builder readAhead(int bytes) {
             this.readAhead = NetlabFrames.checkRange("readAhead", bytes, 1, Integer.MAX_VALUE);
             return this;
         }
 
-        /** How the data goes out (default {@link SendMode#AUTO}). */
+        /**
+         * How the data goes out.
+         *
+         * @param sendMode the mode (default {@link SendMode#AUTO})
+         * @return this builder
+         */
         public Builder sendMode(SendMode sendMode) {
             this.sendMode = Objects.requireNonNull(sendMode, "sendMode");
             return this;
         }
 
-        /** The input, which owns the file channel from now on. */
+        /** {@return the input, which owns the file channel from now on} */
         public FileFrameChunkedInput build() {
             return switch (sendMode.resolve(blockSize, digest)) {
                 case SENDFILE -> new SendfileFileInput(this);

@@ -45,7 +45,7 @@ public final class FileRoot {
         this.root = real;
     }
 
-    /** The real path of the served directory. */
+    /** {@return the real path of the served directory} */
     public Path path() {
         return root;
     }
@@ -57,6 +57,8 @@ public final class FileRoot {
     /**
      * Checks a requested path and opens the file it names.
      *
+     * @param requested the path as the client sent it
+     * @return the open file, which the caller closes
      * @throws FileAccessException with the code and message to send when the request is refused
      */
     public OpenFile open(String requested) throws FileAccessException {

@@ -332,7 +332,11 @@ public final class NetlabClient implements Callable<Integer> {
         }
     }
 
-    /** Runs the client command line and exits with its code. */
+    /**
+     * Runs the client command line and exits with its code.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
         // Netty's own warnings go to java.util.logging (standard error); no logging framework to start
         io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
@@ -340,7 +344,7 @@ public final class NetlabClient implements Callable<Integer> {
         System.exit(commandLine().execute(args));
     }
 
-    /** The configured command line (also used by tests). */
+    /** {@return the configured command line (also used by tests)} */
     public static CommandLine commandLine() {
         return new CommandLine(new NetlabClient()).setParameterExceptionHandler(NetlabClient::shortUsageError);
     }

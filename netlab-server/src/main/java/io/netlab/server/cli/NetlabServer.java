@@ -270,7 +270,11 @@ public final class NetlabServer implements Callable<Integer> {
         return 0;
     }
 
-    /** Runs the server command line and exits with its code. */
+    /**
+     * Runs the server command line and exits with its code.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
         // the command line's logging set-up; named so that it never configures an application embedding the servers
         if (System.getProperty("logback.configurationFile") == null) {
@@ -287,7 +291,7 @@ public final class NetlabServer implements Callable<Integer> {
         System.exit(commandLine().execute(args));
     }
 
-    /** The configured command line (also used by tests). */
+    /** {@return the configured command line (also used by tests)} */
     public static CommandLine commandLine() {
         return new CommandLine(new NetlabServer()).setCaseInsensitiveEnumValuesAllowed(true)
                 .setParameterExceptionHandler(NetlabServer::shortUsageError);
