@@ -90,7 +90,7 @@ public final class EchoClient implements AutoCloseable {
         channel.writeAndFlush(line + "\n");
         Object reply = replies.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (reply == null) {
-            throw new ClientException(ClientException.Kind.INTERRUPTED,
+            throw new ClientException(ClientException.Kind.TIMEOUT,
                     "no answer from the server within " + timeout.toSeconds() + " s");
         }
         if (reply == CLOSED) {

@@ -94,8 +94,7 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
         } else if (frame instanceof FileEnd end) {
             onEnd(ctx, end);
         } else if (frame instanceof FileError error) {
-            fail(ctx, new ClientException(ClientException.Kind.REMOTE, PeerText.escape(error.message())
-                    + " [" + error.code() + ']'));
+            fail(ctx, new ClientException(error.code(), PeerText.escape(error.message()) + " [" + error.code() + ']'));
         }
     }
 
@@ -265,7 +264,7 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
-            fail(ctx, new ClientException(ClientException.Kind.INTERRUPTED, "no data from server for "
+            fail(ctx, new ClientException(ClientException.Kind.TIMEOUT, "no data from server for "
                     + readTimeoutSeconds + " s" + (state == State.DATA ? " (after " + received + " of " + expected + " bytes)" : "")));
             return;
         }

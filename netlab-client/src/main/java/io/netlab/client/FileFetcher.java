@@ -202,8 +202,8 @@ public final class FileFetcher {
             return handler.result().get();
         } catch (ExecutionException | CompletionException e) {
             if (e.getCause() instanceof ClientException ce) {
-                throw new ClientException(ce.kind(), ce.getMessage() + " (fetching " + remotePath + " from "
-                        + server.authority() + ')', ce.getCause());
+                throw new ClientException(ce.kind(), ce.errorCode(), ce.getMessage() + " (fetching " + remotePath
+                        + " from " + server.authority() + ')', ce.getCause());
             }
             throw new ClientException(ClientException.Kind.PROTOCOL, "unexpected failure: " + e.getCause(), e.getCause());
         } finally {

@@ -90,7 +90,7 @@ public final class SumClient {
             if (msg instanceof SumReply reply) {
                 result.complete(reply);
             } else if (msg instanceof SumError error) {
-                result.completeExceptionally(new ClientException(ClientException.Kind.REMOTE,
+                result.completeExceptionally(new ClientException(error.code(),
                         "the server refused: " + PeerText.escape(error.message()) + " [" + error.code() + ']'));
             }
             ctx.close();
@@ -106,7 +106,7 @@ public final class SumClient {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             if (cause instanceof ReadTimeoutException) {
-                result.completeExceptionally(new ClientException(ClientException.Kind.INTERRUPTED,
+                result.completeExceptionally(new ClientException(ClientException.Kind.TIMEOUT,
                         "no answer from the server within " + timeout.toSeconds() + " s"));
             } else {
                 Throwable c = cause.getCause() != null && cause instanceof io.netty.handler.codec.DecoderException

@@ -171,11 +171,11 @@ class JarProcessIT {
         assertThat(tmp.resolve("copy.bin")).hasBinaryContent(data);
 
         Result again = client(null, "127.0.0.1:" + server.port + ":data.bin", "copy.bin");
-        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.exit()).as("local file error").isEqualTo(11);
         assertThat(again.err().strip()).isEqualTo("netlab-client: destination exists: copy.bin (use --force to replace it)");
 
         Result missing = client(null, "127.0.0.1:" + server.port + ":nope.bin", "nope.bin");
-        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.exit()).as("not found").isEqualTo(6);
         assertThat(missing.err().strip()).isEqualTo("netlab-client: nope.bin: no such file on the server [NOT_FOUND]"
                 + " (fetching nope.bin from 127.0.0.1:" + server.port + ')');
         assertThat(missing.err()).doesNotContain("Exception");
@@ -208,7 +208,7 @@ class JarProcessIT {
                 "Client number: 42 | Server number: 17 | Sum: 59");
 
         Result shutdown = client(null, "sum", "127.0.0.1:" + server.port, "--name", "Eve", "--number", "101");
-        assertThat(shutdown.exit()).isEqualTo(1);
+        assertThat(shutdown.exit()).as("refused: out of range").isEqualTo(9);
         assertThat(shutdown.err()).contains("warning: 101 is outside 1..100",
                 "netlab-client: the server refused: number: 101 (expected: 1..100); the server is shutting down [OUT_OF_RANGE]");
         assertThat(server.awaitExit()).as("the server exits by itself").isTrue();
@@ -244,7 +244,7 @@ class JarProcessIT {
             Server server = new Server(shared, "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                     java(), "-jar", jar.toString(), "0", "--root", served.toString());
             Result denied = client(null, "127.0.0.1:" + server.port + ":secret.txt", "secret.txt");
-            assertThat(denied.exit()).isEqualTo(1);
+            assertThat(denied.exit()).as("access denied").isEqualTo(7);
             assertThat(denied.err()).contains("netlab-client: secret.txt: permission denied on the server [ACCESS_DENIED]");
             Result ok = client(null, "127.0.0.1:" + server.port + ":open.txt", "open.txt");
             assertThat(ok.exit()).as(ok.err()).isZero();
@@ -340,7 +340,7 @@ class JarProcessIT {
                 + "Try 'netlab-client --help' for more information.\n");
 
         Result refused = client(null, "127.0.0.1:1:x", "x");
-        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.exit()).as("cannot connect").isEqualTo(3);
         assertThat(refused.err().strip()).isEqualTo("netlab-client: connection refused: 127.0.0.1:1 (is the server running on that port?)");
 
         Result help = client(null, "--help");

@@ -40,15 +40,14 @@ import java.util.concurrent.Callable;
 /**
  * The netlab client command line: {@code SERVER:PORT:REMOTE_PATH LOCAL_PATH} fetches a file,
  * {@code sum SERVER:PORT} adds two numbers with a sum server, {@code echo SERVER:PORT [TEXT]} talks to the echo
- * service. Failures print one line ({@code --verbose} adds the stack trace) and exit with 1.
+ * service. Failures print one line ({@code --verbose} adds the stack trace) and exit with a code that says what
+ * failed ({@link ExitCodes}, listed by {@code --help}).
  */
 @Command(name = "netlab-client", mixinStandardHelpOptions = true, versionProvider = NetlabClient.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Fetches a file from a netlab file server (the lab's exercise 3), verifies its size and digest,",
             "and only then moves it into place. Subcommands: 'sum' (adding two numbers) and 'echo' (uppercase lines)."},
-        subcommands = {NetlabClient.Sum.class, NetlabClient.Echo.class},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done", "1:failed (one line on standard error says why)", "2:bad command line"})
+        subcommands = {NetlabClient.Sum.class, NetlabClient.Echo.class})
 public final class NetlabClient implements Callable<Integer> {
 
     @Spec
@@ -301,7 +300,7 @@ public final class NetlabClient implements Callable<Integer> {
         int run() throws Exception;
     }
 
-    /** Runs an action, turning every failure into one line on standard error and exit code 1. */
+    /** Runs an action, turning every failure into one line on standard error and its {@link ExitCodes exit code}. */
     static int run(Common common, Action action) {
         try {
             return action.run();
@@ -310,17 +309,17 @@ public final class NetlabClient implements Callable<Integer> {
             if (common.verbose && e.getCause() != null) {
                 e.getCause().printStackTrace(System.err);
             }
-            return 1;
+            return ExitCodes.of(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             System.err.println("netlab-client: interrupted");
-            return 1;
+            return ExitCodes.FAILED;
         } catch (Exception e) {
             System.err.println("netlab-client: " + e);
             if (common.verbose) {
                 e.printStackTrace(System.err);
             }
-            return 1;
+            return ExitCodes.FAILED;
         }
     }
 
@@ -346,7 +345,11 @@ public final class NetlabClient implements Callable<Integer> {
 
     /** {@return the configured command line (also used by tests)} */
     public static CommandLine commandLine() {
-        return new CommandLine(new NetlabClient()).setParameterExceptionHandler(NetlabClient::shortUsageError);
+        CommandLine cmd = new CommandLine(new NetlabClient()).setParameterExceptionHandler(NetlabClient::shortUsageError);
+        for (CommandLine c : List.of(cmd, cmd.getSubcommands().get("sum"), cmd.getSubcommands().get("echo"))) {
+            c.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCodes.help());
+        }
+        return cmd;
     }
 
     /** A bad command line in two lines — what is wrong, and where to find help — then exit code 2. */
