@@ -309,6 +309,68 @@ class JarProcessIT {
         }
     }
 
+    /** Runs {@code shellCommand} with a pseudo-terminal as its standard streams (util-linux script); its output. */
+    private Result onATerminal(String shellCommand) throws Exception {
+        assumeTrue(new ProcessBuilder("script", "--version").redirectErrorStream(true).start().waitFor() == 0,
+                "script (util-linux) is available");
+        Process p = new ProcessBuilder("script", "-qec", shellCommand, "/dev/null").directory(tmp.toFile())
+                .redirectErrorStream(true).start();
+        started.add(p);
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), out, "");
+    }
+
+    @Test
+    void theProgressBarShowsWheneverStandardErrorIsATerminalAndEndsOnTheSummarysRate() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("served"));
+        byte[] data = new byte[3 * 1024 * 1024];
+        new Random(5).nextBytes(data);
+        Files.write(root.resolve("big.bin"), data);
+        Server server = new Server("0", "--root", root.toString());
+        String client = java() + " -jar " + CLIENT_JAR.toAbsolutePath();
+        try (FaultProxy slow = new FaultProxy(new java.net.InetSocketAddress("127.0.0.1", server.port),
+                FaultProxy.Fault.RATE, 0, 2 * 1024 * 1024)) {
+            // standard output is a file, so there is no console (System.console() is null): the bar shows anyway
+            Result bar = onATerminal(client + " 127.0.0.1:" + slow.port() + ":big.bin copy.bin > summary.txt");
+            assertThat(bar.exit()).as(bar.out()).isZero();
+            String summary = Files.readString(tmp.resolve("summary.txt"));
+            Matcher rate = Pattern.compile("\\(([0-9.]+ MiB/s)\\)").matcher(summary);
+            assertThat(rate.find()).as(summary).isTrue();
+            List<String> frames = List.of(bar.out().split("[\r\n]+")).stream().filter(f -> f.contains("%")).toList();
+            assertThat(frames).as(bar.out()).isNotEmpty();
+            assertThat(frames.get(frames.size() - 1)).as(bar.out()).contains("big.bin", "100%", "3/3 MiB", rate.group(1));
+
+            Result none = onATerminal(client + " --no-progress 127.0.0.1:" + slow.port() + ":big.bin copy2.bin > summary2.txt");
+            assertThat(none.exit()).as(none.out()).isZero();
+            assertThat(none.out()).doesNotContain("%");
+        }
+        assertThat(tmp.resolve("copy.bin")).hasBinaryContent(data);
+    }
+
+    @Test
+    void standardOutputOnATerminalTakesTextButRefusesBinaryUnlessForced() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("served"));
+        Files.write(root.resolve("data.bin"), new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0});
+        Files.writeString(root.resolve("notes.txt"), "plain text\n");
+        Server server = new Server("0", "--root", root.toString());
+        String client = java() + " -jar " + CLIENT_JAR.toAbsolutePath() + " 127.0.0.1:" + server.port + ':';
+
+        Result binary = onATerminal(client + "data.bin -");
+        assertThat(binary.exit()).as(binary.out()).isEqualTo(11);
+        assertThat(binary.out()).contains("netlab-client: the file is binary: not writing it to a terminal "
+                + "(redirect standard output, or use --force)").doesNotContain("ELF");
+
+        Result forced = onATerminal(client + "data.bin - --force");
+        assertThat(forced.exit()).as(forced.out()).isZero();
+        assertThat(forced.out()).contains("ELF", "-> standard output");
+
+        Result text = onATerminal(client + "notes.txt -");
+        assertThat(text.exit()).as(text.out()).isZero();
+        assertThat(text.out()).contains("plain text", "-> standard output");
+    }
+
     @Test
     void theLauncherScriptRecordsAClassDataArchiveAndThenUsesIt() throws Exception {
         Path root = Files.createDirectories(tmp.resolve("served"));

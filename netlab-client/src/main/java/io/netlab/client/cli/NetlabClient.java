@@ -12,7 +12,6 @@ import io.netlab.client.EchoClient;
 import io.netlab.client.Endpoint;
 import io.netlab.client.FetchOptions;
 import io.netlab.client.FileFetcher;
-import io.netlab.client.Progress;
 import io.netlab.client.SumClient;
 import io.netlab.client.TransferResult;
 import io.netlab.client.Transport;
@@ -68,11 +67,16 @@ public final class NetlabClient implements Callable<Integer> {
     @Option(names = "--digest", paramLabel = "crc32c|sha256|none", description = "integrity check (default: crc32c)")
     String digest = "crc32c";
 
-    @Option(names = {"-f", "--force"}, description = "replace LOCAL_PATH if it exists (only once the new file is verified)")
+    @Option(names = {"-f", "--force"}, description = "replace LOCAL_PATH if it exists (only once the new file is "
+            + "verified); with '-', write binary data to a terminal")
     boolean force;
 
-    @Option(names = {"-q", "--quiet"}, description = "no progress bar")
-    boolean quiet;
+    @Option(names = "--progress", description = "show a progress bar on standard error (default: when standard error "
+            + "is a terminal)")
+    boolean progress;
+
+    @Option(names = {"--no-progress", "-q", "--quiet"}, description = "never show a progress bar")
+    boolean noProgress;
 
     @Mixin
     Common common;
@@ -125,16 +129,29 @@ public final class NetlabClient implements Callable<Integer> {
         FetchOptions options = FetchOptions.builder().blockSize(blockSize).digest(algorithm).force(force)
                 .connectTimeout(Duration.ofSeconds(common.connectTimeout)).readTimeout(Duration.ofSeconds(common.timeout))
                 .transport(common.transport(spec)).build();
+        if (progress && noProgress) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--progress and --no-progress: choose one");
+        }
         boolean toStdout = local.toString().equals("-");
+        boolean refuseBinary = toStdout && !force && Terminals.isTerminal(Terminals.STDOUT);
         return run(common, () -> {
             TransferResult r;
-            if (toStdout) {
-                try (java.io.FileOutputStream stdout = new java.io.FileOutputStream(java.io.FileDescriptor.out)) {
-                    r = FileFetcher.fetchTo(endpoint, endpoint.path(), stdout.getChannel(), options, Progress.NONE);
+            try (ConsoleProgress bar = ConsoleProgress.forFetch(endpoint.path(), progress ? Boolean.TRUE
+                    : noProgress ? Boolean.FALSE : null, toStdout)) {
+                if (toStdout) {
+                    try (java.io.FileOutputStream stdout = new java.io.FileOutputStream(java.io.FileDescriptor.out)) {
+                        r = FileFetcher.fetchTo(endpoint, endpoint.path(),
+                                refuseBinary ? Terminals.refuseBinary(stdout.getChannel()) : stdout.getChannel(), options, bar);
+                    }
+                } else {
+                    r = FileFetcher.fetch(endpoint, endpoint.path(), local, options, bar);
                 }
-            } else {
-                r = FileFetcher.fetch(endpoint, endpoint.path(), local, options,
-                        ConsoleProgress.forTerminal(endpoint.path(), quiet));
+                bar.done(r);
+            } catch (ClientException e) {
+                if (e.getCause() instanceof Terminals.BinaryOutputException binary) {
+                    throw new ClientException(ClientException.Kind.LOCAL, binary.getMessage(), binary);
+                }
+                throw e;
             }
             (toStdout ? System.err : System.out).println("fetched " + PeerText.escape(endpoint.path()) + ": " + Units.bytes(r.bytes())
                     + (r.bytes() >= 1024 ? " (" + r.bytes() + " bytes)" : "") + " in " + Units.seconds(r.nanos())
