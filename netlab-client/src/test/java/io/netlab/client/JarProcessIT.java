@@ -371,6 +371,71 @@ class JarProcessIT {
         assertThat(text.out()).contains("plain text", "-> standard output");
     }
 
+    /** Runs a command to its end; its exit code and everything it printed. */
+    private Result run(Path dir, String... command) throws Exception {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        started.add(p);
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), out, "");
+    }
+
+    @Test
+    void anUnprivilegedServerSaysWhyItCannotStart() throws Exception {
+        assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"), "the tests run as root");
+        assumeTrue(new ProcessBuilder("setpriv", "--version").start().waitFor() == 0, "setpriv is available");
+        Path shared = Files.createTempDirectory(Path.of("/tmp"), "netlab-nobody");
+        try {
+            Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path jar = Files.copy(SERVER_JAR, shared.resolve("netlab-server.jar"));
+            Files.setPosixFilePermissions(jar, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            Path closed = Files.createDirectories(shared.resolve("closed"));
+            Files.setPosixFilePermissions(closed, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            List<String> nobody = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", java(), "-jar",
+                    jar.toString());
+
+            Result root = run(shared, prepend(nobody, "0", "--bind", "127.0.0.1", "--root", closed.toString()));
+            assertThat(root.exit()).as(root.out()).isEqualTo(2);
+            assertThat(root.out()).startsWith("netlab-server: --root: " + closed + " is not a readable directory "
+                    + "(permission denied)\n");
+
+            // in a fresh network namespace, where net.ipv4.ip_unprivileged_port_start has its default (containers often
+            // lower it to 0 or 1)
+            assumeTrue(run(tmp, "unshare", "-n", "true").exit() == 0, "unshare -n works here");
+            Result privileged = run(shared, "unshare", "-n", "bash", "-c", "ip link set lo up || exit 90; exec "
+                    + String.join(" ", nobody) + " echo 80 --bind 127.0.0.1");
+            assumeTrue(privileged.exit() != 90, "ip is available");
+            assertThat(privileged.exit()).as(privileged.out()).isEqualTo(1);
+            assertThat(privileged.out()).isEqualTo("netlab-server: cannot listen on 127.0.0.1:80: permission denied: port 80 "
+                + "is privileged (it needs root or CAP_NET_BIND_SERVICE; use a port above 1023)\n");
+        } finally {
+            try (var files = Files.walk(shared)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** In a network namespace with only a loopback (a container's), Netty finds no hardware address: no warning. */
+    @Test
+    void noHardwareAddressWarningWhereThereIsNoNetworkCard() throws Exception {
+        assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"), "the tests run as root");
+        assumeTrue(run(tmp, "unshare", "-n", "true").exit() == 0, "unshare -n works here");
+        String script = String.join("\n",
+                "ip link set lo up || exit 90",
+                java() + " -jar " + SERVER_JAR.toAbsolutePath() + " echo 0 --bind 127.0.0.1 > server.log 2>&1 &",
+                "pid=$!",
+                "for i in $(seq 300); do grep -q 'listening on' server.log && break; sleep 0.1; done",
+                "port=$(sed -n 's/.*listening on 127.0.0.1:\\([0-9]*\\).*/\\1/p' server.log)",
+                java() + " -jar " + CLIENT_JAR.toAbsolutePath() + " echo 127.0.0.1:$port hello",
+                "kill -TERM $pid; wait $pid",
+                "cat server.log");
+        Result r = run(tmp, "unshare", "-n", "bash", "-c", script);
+        assumeTrue(r.exit() != 90, "ip is available");
+        assertThat(r.out()).as(r.out()).contains("HELLO", "netlab echo server listening on 127.0.0.1:")
+                .doesNotContain("hardware address", "WARN");
+    }
+
     @Test
     void theLauncherScriptRecordsAClassDataArchiveAndThenUsesIt() throws Exception {
         Path root = Files.createDirectories(tmp.resolve("served"));

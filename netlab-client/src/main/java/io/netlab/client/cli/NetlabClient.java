@@ -44,8 +44,9 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "netlab-client", mixinStandardHelpOptions = true, versionProvider = NetlabClient.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Fetches a file from a netlab file server (the lab's exercise 3), verifies its size and digest,",
-            "and only then moves it into place. Subcommands: 'sum' (adding two numbers) and 'echo' (uppercase lines)."},
+        description = {"Fetches a file from a netlab file server (the lab's exercise 3), verifies its size and digest, "
+                + "and only then moves it into place.",
+            "The commands 'sum' (adding two numbers) and 'echo' (uppercase lines) are the other lab clients."},
         subcommands = {NetlabClient.Sum.class, NetlabClient.Echo.class})
 public final class NetlabClient implements Callable<Integer> {
 
@@ -164,8 +165,9 @@ public final class NetlabClient implements Callable<Integer> {
 
     /** {@code sum SERVER:PORT}: the lab's "adding two numbers" client. */
     @Command(name = "sum", mixinStandardHelpOptions = true, versionProvider = NetlabClient.Version.class, sortOptions = false,
-            description = {"Adds two numbers (the lab's exercise 2): sends a name and a number 1..100, prints both",
-                "names, both numbers and the sum, and checks the server's sum. Asks on the keyboard for what is not given.",
+            description = {"Adds two numbers with a sum server (the lab's exercise 2).",
+                "Sends a name and a number 1..100, prints both names, both numbers and the sum, and checks the "
+                    + "server's sum. Asks on the keyboard for what is not given.",
                 "A number outside 1..100 is sent with a warning: it makes the lab's server shut down."})
     static final class Sum implements Callable<Integer> {
         @Spec
@@ -270,8 +272,9 @@ public final class NetlabClient implements Callable<Integer> {
 
     /** {@code echo SERVER:PORT [TEXT]}: the lab's example client. */
     @Command(name = "echo", mixinStandardHelpOptions = true, versionProvider = NetlabClient.Version.class, sortOptions = false,
-            description = {"Sends TEXT (or each line typed on the keyboard) to the echo server and prints its answer,",
-                "the same text in upper case (the lab's exercise 1, TCPClient.py)."})
+            description = {"Sends text to the echo server and prints its answer (the lab's exercise 1).",
+                "Sends TEXT (or each line typed on the keyboard) and prints the answer, the same text in upper case, "
+                    + "as TCPClient.py does."})
     static final class Echo implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -354,10 +357,25 @@ public final class NetlabClient implements Callable<Integer> {
      * @param args the command line
      */
     public static void main(String[] args) {
+        quietMachineId();
         // Netty's own warnings go to java.util.logging (standard error); no logging framework to start
         io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
                 io.netty.util.internal.logging.JdkLoggerFactory.INSTANCE);
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Gives Netty a machine id before it looks for one: in a container whose only interface is the loopback it
+     * finds no hardware address and warns in two lines, then uses random bytes. Random bytes are all a channel id
+     * needs, so this gives them up front (unless {@code -Dio.netty.machineId} is set).
+     */
+    static void quietMachineId() {
+        if (System.getProperty("io.netty.machineId") == null) {
+            byte[] id = new byte[8];
+            java.util.concurrent.ThreadLocalRandom.current().nextBytes(id);
+            id[0] |= 0x02;  // a locally administered address, as no real interface has
+            System.setProperty("io.netty.machineId", java.util.HexFormat.ofDelimiter(":").formatHex(id));
+        }
     }
 
     /** {@return the configured command line (also used by tests)} */
@@ -369,10 +387,42 @@ public final class NetlabClient implements Callable<Integer> {
         return cmd;
     }
 
+    /**
+     * A command name after other arguments ({@code netlab-client localhost:9001 sum}) is a command in the wrong place.
+     *
+     * @param cmd  the command line that failed (the top one or a subcommand)
+     * @param args all the arguments
+     * @return what the right order is, or {@code null} when that is not the problem
+     */
+    static String misplacedCommand(CommandLine cmd, String[] args) {
+        CommandLine root = cmd;
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        if (args.length < 2 || root.getSubcommands().containsKey(args[0])) {
+            return null;
+        }
+        for (int i = 1; i < args.length; i++) {
+            if (root.getSubcommands().containsKey(args[i])) {
+                List<String> rest = new java.util.ArrayList<>(List.of(args));
+                rest.remove(i);
+                return "'" + args[i] + "' is a command and comes first: " + root.getCommandName() + ' ' + args[i] + ' '
+                        + String.join(" ", rest);
+            }
+        }
+        return null;
+    }
+
     /** A bad command line in two lines — what is wrong, and where to find help — then exit code 2. */
     private static int shortUsageError(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
+        String misplaced = misplacedCommand(cmd, args);
+        if (misplaced != null) {
+            err.println("netlab-client: " + misplaced);
+            err.println("Try 'netlab-client --help' for more information.");
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        }
         err.println("netlab-client: " + ex.getMessage());
         CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
         err.println("Try '" + cmd.getCommandSpec().qualifiedName(" ") + " --help' for more information.");

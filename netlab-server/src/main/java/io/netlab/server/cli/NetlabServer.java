@@ -21,9 +21,17 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -37,7 +45,7 @@ import java.util.concurrent.ThreadLocalRandom;
 @Command(name = "netlab-server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Serves the files under a directory (the lab's exercise 3).",
-            "Subcommands run the other lab servers: 'sum' (adding two numbers) and 'echo' (uppercase lines)."},
+            "The commands 'sum' (adding two numbers) and 'echo' (uppercase lines) run the other lab servers."},
         subcommands = {NetlabServer.Sum.class, NetlabServer.Echo.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped normally (signal, or an out-of-range number for 'sum')", "1:failed to start",
@@ -167,9 +175,12 @@ public final class NetlabServer implements Callable<Integer> {
         FileRoot fileRoot;
         try {
             fileRoot = new FileRoot(root);
+            try (DirectoryStream<Path> readable = Files.newDirectoryStream(fileRoot.path())) {
+                readable.iterator().hasNext();  // a root the server may not read would refuse every request
+            }
         } catch (IOException e) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--root: " + root + " is not a readable directory (" + e.getMessage() + ')');
+                    "--root: " + root + " is not a readable directory (" + describe(e) + ')');
         }
         FileServer.Builder builder = common.applyTo(FileServer.builder(), spec, port)
                 .root(fileRoot).maxBlockSize(maxBlockSize).sendMode(sendMode);
@@ -178,8 +189,9 @@ public final class NetlabServer implements Callable<Integer> {
 
     /** {@code sum PORT}: the lab's "adding two numbers" server. */
     @Command(name = "sum", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
-            description = {"Adds two numbers (the lab's exercise 2): each client sends a name and a number 1..100;",
-                "the server prints both names, both numbers and the sum, and replies with its name, number and the sum.",
+            description = {"Adds two numbers (the lab's exercise 2).",
+                "Each client sends a name and a number 1..100; the server prints both names, both numbers and the sum, "
+                    + "and replies with its name, its number and the sum.",
                 "An out-of-range number makes it reply with an error and exit (0), unless --keep-running."})
     static final class Sum implements Callable<Integer> {
         @Spec
@@ -220,7 +232,8 @@ public final class NetlabServer implements Callable<Integer> {
 
     /** {@code echo PORT}: the lab's example service. */
     @Command(name = "echo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
-            description = "Answers every line with the same line in upper case (the lab's exercise 1, TCPServer.py).")
+            description = {"Answers every line in upper case (the lab's exercise 1).",
+                "Each UTF-8 line a client sends comes back in upper case, as TCPServer.py does."})
     static final class Echo implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -247,7 +260,7 @@ public final class NetlabServer implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return 1;
         } catch (Exception e) {
-            System.err.println("netlab-server: cannot listen on " + where + ": " + e.getMessage());
+            System.err.println("netlab-server: " + cannotListen(where, e));
             return 1;
         }
         logger.info("netlab {} server listening on {} ({}, transport {})", what,
@@ -270,12 +283,62 @@ public final class NetlabServer implements Callable<Integer> {
         return 0;
     }
 
+    /** {@return why a directory cannot be served, in words} */
+    private static String describe(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+
+    /**
+     * Says in words why the server could not listen, instead of {@code bind(..) failed with error(-98)}.
+     *
+     * @param where the address and port asked for, e.g. {@code *:80}
+     * @param e     what {@link ServerBuilder#start()} threw
+     * @return one line for the user
+     */
+    static String cannotListen(String where, Exception e) {
+        String m = String.valueOf(e.getMessage());
+        String port = where.substring(where.lastIndexOf(':') + 1);
+        if (m.contains("Address already in use") || m.contains("error(-98)")) {
+            return "cannot listen on " + where + ": port " + port + " is already in use (is another server running?)";
+        }
+        if (m.contains("Permission denied") || m.contains("error(-13)")) {
+            return "cannot listen on " + where + ": permission denied: port " + port + " is privileged (it needs root "
+                    + "or CAP_NET_BIND_SERVICE; use a port above 1023)";
+        }
+        if (m.contains("Cannot assign requested address") || m.contains("error(-99)")) {
+            return "cannot listen on " + where + ": " + where.substring(0, where.lastIndexOf(':'))
+                    + " is not an address of this machine";
+        }
+        return "cannot listen on " + where + ": " + (e.getMessage() != null ? m : e.toString());
+    }
+
+    /**
+     * Gives Netty a machine id before it looks for one: in a container whose only interface is the loopback it
+     * finds no hardware address and warns in two lines, then uses random bytes. Random bytes are all a channel id
+     * needs, so this gives them up front (unless {@code -Dio.netty.machineId} is set).
+     */
+    static void quietMachineId() {
+        if (System.getProperty("io.netty.machineId") == null) {
+            byte[] id = new byte[8];
+            ThreadLocalRandom.current().nextBytes(id);
+            id[0] |= 0x02;  // a locally administered address, as no real interface has
+            System.setProperty("io.netty.machineId", HexFormat.ofDelimiter(":").formatHex(id));
+        }
+    }
+
     /**
      * Runs the server command line and exits with its code.
      *
      * @param args the command line
      */
     public static void main(String[] args) {
+        quietMachineId();
         // the command line's logging set-up; named so that it never configures an application embedding the servers
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "netlab-server-logback.xml");
@@ -297,10 +360,42 @@ public final class NetlabServer implements Callable<Integer> {
                 .setParameterExceptionHandler(NetlabServer::shortUsageError);
     }
 
+    /**
+     * A command name after other arguments ({@code netlab-server 9101 sum}) is a command in the wrong place.
+     *
+     * @param cmd  the command line that failed to parse (the top one or a subcommand)
+     * @param args all the arguments
+     * @return what the right order is, or {@code null} when that is not the problem
+     */
+    static String misplacedCommand(CommandLine cmd, String[] args) {
+        CommandLine root = cmd;
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        if (args.length < 2 || root.getSubcommands().containsKey(args[0])) {
+            return null;
+        }
+        for (int i = 1; i < args.length; i++) {
+            if (root.getSubcommands().containsKey(args[i])) {
+                List<String> rest = new ArrayList<>(List.of(args));
+                rest.remove(i);
+                return "'" + args[i] + "' is a command and comes first: " + root.getCommandName() + ' ' + args[i] + ' '
+                        + String.join(" ", rest);
+            }
+        }
+        return null;
+    }
+
     /** A bad command line in two lines — what is wrong, and where to find help — then exit code 2. */
     private static int shortUsageError(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
+        String misplaced = misplacedCommand(cmd, args);
+        if (misplaced != null) {
+            err.println("netlab-server: " + misplaced);
+            err.println("Try 'netlab-server --help' for more information.");
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        }
         err.println("netlab-server: " + ex.getMessage());
         CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
         err.println("Try '" + cmd.getCommandSpec().qualifiedName(" ") + " --help' for more information.");

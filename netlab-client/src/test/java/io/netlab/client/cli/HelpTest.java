@@ -1,0 +1,58 @@
+package io.netlab.client.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The client's help at 80 and 140 columns, and a command given in the wrong place. */
+class HelpTest {
+
+    private static String usage(CommandLine c, int width) {
+        c.setUsageHelpAutoWidth(false);
+        c.setUsageHelpWidth(width);
+        return c.getUsageMessage(CommandLine.Help.Ansi.OFF);
+    }
+
+    /** Every command's description is whole sentences, and each shows in full at 80 and 140 columns. */
+    @ParameterizedTest
+    @ValueSource(ints = {80, 140})
+    void helpCutsNoSentence(int width) {
+        CommandLine main = NetlabClient.commandLine();
+        for (CommandLine c : List.of(main, main.getSubcommands().get("sum"), main.getSubcommands().get("echo"))) {
+            String text = usage(c, width);
+            assertThat(text.lines()).as(c.getCommandName()).allMatch(l -> l.length() <= width);
+            String flat = text.replaceAll("\\s+", " ");
+            for (String sentence : c.getCommandSpec().usageMessage().description()) {
+                assertThat(sentence).as("a whole sentence").matches("[A-Z].*\\.");
+                assertThat(flat).contains(sentence.replaceAll("\\s+", " "));
+            }
+            assertThat(flat).contains("Exit codes: 0 done 1 failed for another reason");
+        }
+        String commands = usage(main, width).split("Commands:\n")[1].split("\n\n")[0].replaceAll("\\s+", " ");
+        assertThat(commands).contains("sum " + main.getSubcommands().get("sum").getCommandSpec().usageMessage().description()[0],
+                "echo " + main.getSubcommands().get("echo").getCommandSpec().usageMessage().description()[0]);
+    }
+
+    @Test
+    void aCommandAfterTheServerSaysWhereItGoes() {
+        StringWriter err = new StringWriter();
+        assertThat(NetlabClient.commandLine().setErr(new PrintWriter(err, true)).execute("localhost:9001", "sum")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("netlab-client: 'sum' is a command and comes first: netlab-client sum localhost:9001\n"
+                + "Try 'netlab-client --help' for more information.\n");
+    }
+
+    @Test
+    void progressAndNoProgressTogetherAreAUsageError() {
+        StringWriter err = new StringWriter();
+        assertThat(NetlabClient.commandLine().setErr(new PrintWriter(err, true))
+                .execute("--progress", "--no-progress", "localhost:9:a", "a")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("netlab-client: --progress and --no-progress: choose one\n");
+    }
+}
