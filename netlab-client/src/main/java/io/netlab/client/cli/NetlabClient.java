@@ -84,11 +84,24 @@ public final class NetlabClient implements Callable<Integer> {
 
     /** Options every client takes. */
     static final class Common {
-        @Option(names = "--timeout", paramLabel = "SECONDS", description = "give up when the server is silent this long (default: ${DEFAULT-VALUE})")
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec mixee;
+
         int timeout = 30;
 
-        @Option(names = "--connect-timeout", paramLabel = "SECONDS", description = "time allowed to connect (default: ${DEFAULT-VALUE})")
         int connectTimeout = 10;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
+                description = "give up when the server is silent this long, 1 or more (default: ${DEFAULT-VALUE})")
+        void timeout(int seconds) {
+            timeout = atLeast(mixee, "--timeout", seconds, 1);
+        }
+
+        @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "10",
+                description = "time allowed to connect, 1 or more (default: ${DEFAULT-VALUE})")
+        void connectTimeout(int seconds) {
+            connectTimeout = atLeast(mixee, "--connect-timeout", seconds, 1);
+        }
 
         @Option(names = "--transport", paramLabel = "auto|epoll|nio", description = "I/O transport (default: auto)")
         String transport = "auto";
@@ -341,6 +354,23 @@ public final class NetlabClient implements Callable<Integer> {
             }
             return ExitCodes.FAILED;
         }
+    }
+
+    /**
+     * Checks a numeric option while the command line is parsed.
+     *
+     * @param spec  the command, for the usage error
+     * @param name  the option's name, e.g. {@code --timeout}
+     * @param value what was given
+     * @param min   the smallest value accepted
+     * @return {@code value}
+     * @throws CommandLine.ParameterException {@code "--timeout: 0 (expected: >= 1)"}: exit 2
+     */
+    static int atLeast(CommandSpec spec, String name, int value, int min) {
+        if (value < min) {
+            throw new CommandLine.ParameterException(spec.commandLine(), name + ": " + value + " (expected: >= " + min + ')');
+        }
+        return value;
     }
 
     static Endpoint endpoint(CommandSpec spec, String text, boolean withPath) {

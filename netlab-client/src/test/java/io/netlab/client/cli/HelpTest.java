@@ -40,6 +40,23 @@ class HelpTest {
                 "echo " + main.getSubcommands().get("echo").getCommandSpec().usageMessage().description()[0]);
     }
 
+    /** Every numeric option is checked: one line, the option's name, what is expected, and exit 2. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "--timeout -1 127.0.0.1:9:a a                   | --timeout: -1 (expected: >= 1)",
+        "--timeout 0 127.0.0.1:9:a a                    | --timeout: 0 (expected: >= 1)",
+        "--connect-timeout 0 127.0.0.1:9:a a            | --connect-timeout: 0 (expected: >= 1)",
+        "sum 127.0.0.1:9 --timeout -3                   | --timeout: -3 (expected: >= 1)",
+        "echo 127.0.0.1:9 --connect-timeout -1 hi       | --connect-timeout: -1 (expected: >= 1)",
+        "--block-size 0 127.0.0.1:9:a a                 | --block-size: 0 (expected: 1..16777216)",
+        "127.0.0.1:70000:a a                            | '127.0.0.1:70000:a': port 70000 (expected: 1..65535)",
+        "sum 127.0.0.1:0                                | '127.0.0.1:0': port 0 (expected: 1..65535)"})
+    void numericOptionsAreRangeChecked(String args, String message) {
+        StringWriter err = new StringWriter();
+        assertThat(NetlabClient.commandLine().setErr(new PrintWriter(err, true)).execute(args.trim().split(" +"))).isEqualTo(2);
+        assertThat(err.toString().lines().toList()).hasSize(2).first().isEqualTo("netlab-client: " + message);
+    }
+
     @Test
     void aCommandAfterTheServerSaysWhereItGoes() {
         StringWriter err = new StringWriter();

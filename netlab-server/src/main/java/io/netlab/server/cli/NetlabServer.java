@@ -81,23 +81,54 @@ public final class NetlabServer implements Callable<Integer> {
                 description = "I/O transport (default: auto, epoll where available)")
         Transport transport = Transport.AUTO;
 
-        @Option(names = "--threads", paramLabel = "N", description = "event loop threads (default: 0, twice the cores)")
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec mixee;
+
         int threads;
-
-        @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "close connections idle this long (default: ${DEFAULT-VALUE})")
         int idleTimeout = 60;
-
-        @Option(names = "--request-timeout", paramLabel = "SECONDS", description = "time a client has to send its request (default: ${DEFAULT-VALUE})")
         int requestTimeout = 10;
-
-        @Option(names = "--grace", paramLabel = "SECONDS", description = "on shutdown, time given to transfers in progress (default: ${DEFAULT-VALUE})")
         int grace = 10;
-
-        @Option(names = "--max-connections", paramLabel = "N", description = "connections held at most; more are answered BUSY (default: ${DEFAULT-VALUE})")
         int maxConnections = ServerBuilder.DEFAULT_MAX_CONNECTIONS;
-
-        @Option(names = "--max-connections-per-client", paramLabel = "N", description = "connections held at most from one address (default: ${DEFAULT-VALUE})")
         int maxConnectionsPerClient = ServerBuilder.DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
+
+        // each numeric option is checked as it is parsed: one line and exit 2, in the option's own name and unit
+
+        @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+                description = "event loop threads, 0..1024 (default: 0, twice the cores)")
+        void threads(int n) {
+            threads = range(mixee, "--threads", n, 0, 1024);
+        }
+
+        @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "60",
+                description = "close connections idle this long, 1 or more (default: ${DEFAULT-VALUE})")
+        void idleTimeout(int seconds) {
+            idleTimeout = range(mixee, "--idle-timeout", seconds, 1, Integer.MAX_VALUE);
+        }
+
+        @Option(names = "--request-timeout", paramLabel = "SECONDS", defaultValue = "10",
+                description = "time a client has to send its request, 1 or more (default: ${DEFAULT-VALUE})")
+        void requestTimeout(int seconds) {
+            requestTimeout = range(mixee, "--request-timeout", seconds, 1, Integer.MAX_VALUE);
+        }
+
+        @Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "10",
+                description = "on shutdown, time given to transfers in progress, 0 or more (default: ${DEFAULT-VALUE})")
+        void grace(int seconds) {
+            grace = range(mixee, "--grace", seconds, 0, Integer.MAX_VALUE);
+        }
+
+        @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + ServerBuilder.DEFAULT_MAX_CONNECTIONS,
+                description = "connections held at most, 1 or more; more are answered BUSY (default: ${DEFAULT-VALUE})")
+        void maxConnections(int n) {
+            maxConnections = range(mixee, "--max-connections", n, 1, Integer.MAX_VALUE);
+        }
+
+        @Option(names = "--max-connections-per-client", paramLabel = "N",
+                defaultValue = "" + ServerBuilder.DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
+                description = "connections held at most from one address, 1 or more (default: ${DEFAULT-VALUE})")
+        void maxConnectionsPerClient(int n) {
+            maxConnectionsPerClient = range(mixee, "--max-connections-per-client", n, 1, Integer.MAX_VALUE);
+        }
 
         @Option(names = "--wire-log", description = "log every byte sent and received (very verbose)")
         boolean wireLog;
@@ -115,13 +146,7 @@ public final class NetlabServer implements Callable<Integer> {
                     throw new CommandLine.ParameterException(spec.commandLine(), "--bind: unknown address: " + bind);
                 }
             }
-            if (port < 0 || port > 65535) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "PORT: " + port + " (expected: 0..65535)");
-            }
-            if (maxConnections < 1 || maxConnectionsPerClient < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--max-connections: " + maxConnections
-                        + ", --max-connections-per-client: " + maxConnectionsPerClient + " (expected: >= 1)");
-            }
+            range(spec, "PORT", port, 0, 65535);
             try {
                 return builder.bind(address).port(port).transport(transport).threads(threads)
                         .idleTimeout(Duration.ofSeconds(idleTimeout)).requestTimeout(Duration.ofSeconds(requestTimeout))
@@ -281,6 +306,26 @@ public final class NetlabServer implements Callable<Integer> {
         }
         logger.info("netlab {} server stopped", what);
         return 0;
+    }
+
+    /**
+     * Checks a numeric option or parameter.
+     *
+     * @param spec  the command, for the usage error
+     * @param name  the option's name, e.g. {@code --threads}
+     * @param value what was given
+     * @param min   the smallest value accepted
+     * @param max   the largest value accepted
+     * @return {@code value}
+     * @throws CommandLine.ParameterException {@code "--threads: -1 (expected: 0..1024)"} or
+     *                                        {@code "--grace: -1 (expected: >= 0)"}: exit 2
+     */
+    static int range(CommandSpec spec, String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new CommandLine.ParameterException(spec.commandLine(), name + ": " + value + " (expected: "
+                    + (max == Integer.MAX_VALUE ? ">= " + min : min + ".." + max) + ')');
+        }
+        return value;
     }
 
     /** {@return why a directory cannot be served, in words} */

@@ -60,6 +60,26 @@ class NetlabServerCliTest {
                 "echo " + main.getSubcommands().get("echo").getCommandSpec().usageMessage().description()[0]);
     }
 
+    /** Every numeric option is checked: one line, the option's name, what is expected, and exit 2. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "0 --threads -1                        | --threads: -1 (expected: 0..1024)",
+        "echo 0 --threads 1025                 | --threads: 1025 (expected: 0..1024)",
+        "echo 0 --request-timeout 0            | --request-timeout: 0 (expected: >= 1)",
+        "sum 0 --idle-timeout -5               | --idle-timeout: -5 (expected: >= 1)",
+        "0 --grace -1                          | --grace: -1 (expected: >= 0)",
+        "0 --max-connections 0                 | --max-connections: 0 (expected: >= 1)",
+        "sum 0 --max-connections-per-client -2 | --max-connections-per-client: -2 (expected: >= 1)",
+        "0 --max-block-size 0                  | --max-block-size: 0 (expected: 1..16777216)",
+        "sum 0 --number 101                    | --number: 101 (expected: 1..100)",
+        "echo 70000                            | PORT: 70000 (expected: 0..65535)",
+        "sum -- -1                             | PORT: -1 (expected: 0..65535)",
+        "0 --idle-timeout 99999999999          | Invalid value for option '--idle-timeout': '99999999999' is not an int"})
+    void numericOptionsAreRangeChecked(String args, String message) {
+        assertThat(server(args.trim().split(" +"))).isEqualTo(2);
+        assertThat(err.lines().toList()).hasSize(2).first().isEqualTo("netlab-server: " + message);
+    }
+
     @Test
     void aCommandAfterThePortSaysWhereItGoes() {
         assertThat(server("9101", "sum")).isEqualTo(2);
