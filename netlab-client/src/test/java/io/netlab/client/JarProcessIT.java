@@ -3,6 +3,8 @@ package io.netlab.client;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,12 +14,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The built jars, run as separate processes exactly as a user runs them. */
@@ -434,6 +438,72 @@ class JarProcessIT {
         assumeTrue(r.exit() != 90, "ip is available");
         assertThat(r.out()).as(r.out()).contains("HELLO", "netlab echo server listening on 127.0.0.1:")
                 .doesNotContain("hardware address", "WARN");
+    }
+
+    private static final Map<String, Integer> SIGNALS = Map.of("HUP", 1, "INT", 2, "TERM", 15);
+
+    /** Whether process {@code pid} ignores {@code signal} (a shell without job control starts '&' jobs so for INT). */
+    private static boolean ignores(long pid, String signal) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("SigIgn:")) {
+                return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & (1L << (SIGNALS.get(signal) - 1))) != 0;
+            }
+        }
+        return false;
+    }
+
+    /** A graceful stop on a signal is a normal stop: every server exits 0, as --help says. */
+    @ParameterizedTest
+    @ValueSource(strings = {"TERM", "INT", "HUP"})
+    void aSignalStopsEveryServerGracefullyWithExitCodeZero(String signal) throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("served"));
+        List<Server> servers = List.of(new Server("0", "--root", root.toString()), new Server("sum", "0"),
+                new Server("echo", "0"));
+        for (Server s : servers) {
+            assumeFalse(ignores(s.process.pid(), signal), "SIG" + signal + " is ignored by the processes started here");
+            assertThat(run(tmp, "kill", "-s", signal, Long.toString(s.process.pid())).exit()).isZero();
+        }
+        for (Server s : servers) {
+            assertThat(s.awaitExit()).as(s.output.toString()).isTrue();
+            assertThat(s.process.exitValue()).as(s.output.toString()).isZero();
+            assertThat(s.output.toString()).contains("signal received: shutting down (SIG" + signal + ")", "server stopped");
+        }
+        Process helpProcess = new ProcessBuilder(java(), "-jar", SERVER_JAR.toString(), "--help").start();
+        started.add(helpProcess);
+        String serverHelp = new String(helpProcess.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(serverHelp.replaceAll("\\s+", " ")).contains("0 stopped normally: by SIGTERM, SIGINT or SIGHUP after the graceful close");
+    }
+
+    /** A second signal during the graceful close stops the server at once, with 128 + the signal's number. */
+    @Test
+    void aSecondSignalStopsAtOnce() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("served"));
+        byte[] data = new byte[8 * 1024 * 1024];
+        new Random(2).nextBytes(data);
+        Files.write(root.resolve("big.bin"), data);
+        Server server = new Server("0", "--root", root.toString(), "--grace", "60");
+        Path downloads = Files.createDirectories(tmp.resolve("downloads"));
+        try (FaultProxy slow = new FaultProxy(new java.net.InetSocketAddress("127.0.0.1", server.port),
+                FaultProxy.Fault.RATE, 0, 256 * 1024)) {
+            Process client = new ProcessBuilder(java(), "-jar", CLIENT_JAR.toString(),
+                    "127.0.0.1:" + slow.port() + ":big.bin", downloads.resolve("big.bin").toString())
+                    .redirectErrorStream(true).start();
+            started.add(client);
+            for (int i = 0; i < 2000 && partBytes(downloads) == 0; i++) {
+                TimeUnit.MILLISECONDS.sleep(10);    // a transfer is in progress
+            }
+            server.process.toHandle().destroy();    // SIGTERM: the graceful close waits up to 60 s for the transfer
+            for (int i = 0; i < 1000 && !server.output.toString().contains("waiting up to 60 s"); i++) {
+                TimeUnit.MILLISECONDS.sleep(10);
+            }
+            assertThat(server.output.toString()).contains("waiting up to 60 s for 1 connection(s) to finish");
+            long second = System.nanoTime();
+            server.process.toHandle().destroy();    // a second SIGTERM
+            assertThat(server.awaitExit()).isTrue();
+            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - second)).isLessThan(10);
+            assertThat(server.process.exitValue()).as(server.output.toString()).isEqualTo(128 + 15);
+            assertThat(server.output.toString()).contains("second signal (SIGTERM): stopping now");
+        }
     }
 
     @Test

@@ -31,25 +31,26 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The netlab server command line: {@code PORT [--root DIR]} serves files, {@code sum PORT} adds two numbers,
- * {@code echo PORT} uppercases lines. Every server runs until SIGINT/SIGTERM and then shuts down gracefully;
+ * {@code echo PORT} uppercases lines. Every server runs until SIGTERM, SIGINT or SIGHUP, then shuts down gracefully
+ * and exits 0 ({@link StopSignals}); a second signal stops it at once;
  * the sum server also stops when a client sends an out-of-range number.
  */
 @Command(name = "netlab-server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Serves the files under a directory (the lab's exercise 3).",
             "The commands 'sum' (adding two numbers) and 'echo' (uppercase lines) run the other lab servers."},
-        subcommands = {NetlabServer.Sum.class, NetlabServer.Echo.class},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped normally (signal, or an out-of-range number for 'sum')", "1:failed to start",
-            "2:bad command line"})
+        subcommands = {NetlabServer.Sum.class, NetlabServer.Echo.class})
 public final class NetlabServer implements Callable<Integer> {
 
     @Spec
@@ -291,6 +292,18 @@ public final class NetlabServer implements Callable<Integer> {
         logger.info("netlab {} server listening on {} ({}, transport {})", what,
                 server.localAddress().getAddress().getHostAddress() + ':' + server.localAddress().getPort(), details,
                 server.transport());
+        // a stop signal closes the server gracefully and the command returns 0; a second one stops it at once
+        AtomicBoolean signalled = new AtomicBoolean();
+        StopSignals.install((name, number) -> {
+            if (signalled.compareAndSet(false, true)) {
+                logger.info("signal received: shutting down (SIG{})", name);
+                server.close();
+            } else {
+                logger.warn("second signal (SIG{}): stopping now, without waiting for transfers", name);
+                Runtime.getRuntime().halt(128 + number);
+            }
+        });
+        // any other end of the JVM (a signal the JVM keeps, System.exit elsewhere) still closes the server
         Thread hook = new Thread(() -> {
             if (!server.isStopping()) {
                 logger.info("signal received: shutting down");
@@ -401,8 +414,25 @@ public final class NetlabServer implements Callable<Integer> {
 
     /** {@return the configured command line (also used by tests)} */
     public static CommandLine commandLine() {
-        return new CommandLine(new NetlabServer()).setCaseInsensitiveEnumValuesAllowed(true)
+        CommandLine cmd = new CommandLine(new NetlabServer()).setCaseInsensitiveEnumValuesAllowed(true)
                 .setParameterExceptionHandler(NetlabServer::shortUsageError);
+        for (CommandLine c : List.of(cmd, cmd.getSubcommands().get("sum"), cmd.getSubcommands().get("echo"))) {
+            c.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(EXIT_CODES);
+        }
+        return cmd;
+    }
+
+    /** What {@code --help} says about exit codes, for every server. */
+    private static final Map<String, String> EXIT_CODES = exitCodes();
+
+    private static Map<String, String> exitCodes() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("    0", "stopped normally: by SIGTERM, SIGINT or SIGHUP after the graceful close (or, for 'sum', by an "
+                + "out-of-range number)");
+        m.put("    1", "failed to start (the message says why)");
+        m.put("    2", "bad command line");
+        m.put("128+N", "stopped at once by a second signal N during the graceful close (Ctrl-C twice: 130)");
+        return m;
     }
 
     /**
