@@ -6,6 +6,7 @@ import io.netlab.client.Units;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 import java.io.PrintStream;
@@ -70,7 +71,7 @@ final class ConsoleProgress implements Progress, AutoCloseable {
                     .setStyle(ProgressBarStyle.ASCII)
                     .setUpdateIntervalMillis(200)
                     .startsFrom(0, Duration.ofNanos(elapsed))
-                    .setConsumer(new ConsoleProgressBarConsumer(out))
+                    .setConsumer(new LastFrameLast(new ConsoleProgressBarConsumer(out)))
                     .build();
         }
         bar.stepTo(received);
@@ -101,6 +102,39 @@ final class ConsoleProgress implements Progress, AutoCloseable {
         if (bar != null) {
             bar.close();
             bar = null;
+        }
+    }
+
+    /**
+     * Keeps the bar's periodic refresh, which runs on the library's thread pool, from drawing a frame after the last
+     * one and its line end (the summary line would then start at the end of a bar).
+     */
+    private static final class LastFrameLast implements ProgressBarConsumer {
+        private final ProgressBarConsumer delegate;
+        private boolean closed;
+
+        LastFrameLast(ProgressBarConsumer delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public int getMaxRenderedLength() {
+            return delegate.getMaxRenderedLength();
+        }
+
+        @Override
+        public synchronized void accept(String frame) {
+            if (!closed) {
+                delegate.accept(frame);
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                delegate.close();
+            }
         }
     }
 }
