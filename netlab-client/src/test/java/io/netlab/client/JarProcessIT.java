@@ -478,19 +478,23 @@ class JarProcessIT {
     @Test
     void aSecondSignalStopsAtOnce() throws Exception {
         Path root = Files.createDirectories(tmp.resolve("served"));
-        byte[] data = new byte[8 * 1024 * 1024];
-        new Random(2).nextBytes(data);
-        Files.write(root.resolve("big.bin"), data);
+        try (java.io.RandomAccessFile big = new java.io.RandomAccessFile(root.resolve("big.bin").toFile(), "rw")) {
+            big.setLength(256L * 1024 * 1024);      // sparse: more than any socket buffers hold
+        }
         Server server = new Server("0", "--root", root.toString(), "--grace", "60");
-        Path downloads = Files.createDirectories(tmp.resolve("downloads"));
-        try (FaultProxy slow = new FaultProxy(new java.net.InetSocketAddress("127.0.0.1", server.port),
-                FaultProxy.Fault.RATE, 0, 256 * 1024)) {
-            Process client = new ProcessBuilder(java(), "-jar", CLIENT_JAR.toString(),
-                    "127.0.0.1:" + slow.port() + ":big.bin", downloads.resolve("big.bin").toString())
-                    .redirectErrorStream(true).start();
-            started.add(client);
-            for (int i = 0; i < 2000 && partBytes(downloads) == 0; i++) {
-                TimeUnit.MILLISECONDS.sleep(10);    // a transfer is in progress
+        io.netty.channel.embedded.EmbeddedChannel encoder = new io.netty.channel.embedded.EmbeddedChannel(
+                io.netlab.codec.FileFrameEncoder.INSTANCE);
+        encoder.writeOutbound(new io.netlab.codec.FileRequest("big.bin", 65536));
+        io.netty.buffer.ByteBuf request = encoder.readOutbound();
+        byte[] requestBytes = io.netty.buffer.ByteBufUtil.getBytes(request);
+        request.release();
+        encoder.finishAndReleaseAll();
+        try (java.net.Socket stalled = new java.net.Socket()) {
+            stalled.setReceiveBufferSize(4096);
+            stalled.connect(new java.net.InetSocketAddress("127.0.0.1", server.port));
+            stalled.getOutputStream().write(requestBytes);     // and never read: the transfer stays in progress
+            for (int i = 0; i < 1000 && !server.output.toString().contains("fetching big.bin"); i++) {
+                TimeUnit.MILLISECONDS.sleep(10);
             }
             server.process.toHandle().destroy();    // SIGTERM: the graceful close waits up to 60 s for the transfer
             for (int i = 0; i < 1000 && !server.output.toString().contains("waiting up to 60 s"); i++) {
@@ -502,7 +506,8 @@ class JarProcessIT {
             assertThat(server.awaitExit()).isTrue();
             assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - second)).isLessThan(10);
             assertThat(server.process.exitValue()).as(server.output.toString()).isEqualTo(128 + 15);
-            assertThat(server.output.toString()).contains("second signal (SIGTERM): stopping now");
+            assertThat(server.output.toString()).contains("second signal (SIGTERM): stopping now")
+                    .doesNotContain("sent big.bin");
         }
     }
 
