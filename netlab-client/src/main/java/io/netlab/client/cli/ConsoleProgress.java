@@ -27,6 +27,7 @@ final class ConsoleProgress implements Progress, AutoCloseable {
     private final long started = System.nanoTime();
     private long total = -1;
     private ProgressBar bar;
+    private LastFrameLast consumer;
 
     ConsoleProgress(String task, PrintStream out, long showAfterNanos) {
         this.task = task;
@@ -71,7 +72,7 @@ final class ConsoleProgress implements Progress, AutoCloseable {
                     .setStyle(ProgressBarStyle.ASCII)
                     .setUpdateIntervalMillis(200)
                     .startsFrom(0, Duration.ofNanos(elapsed))
-                    .setConsumer(new LastFrameLast(new ConsoleProgressBarConsumer(out)))
+                    .setConsumer(consumer = new LastFrameLast(new ConsoleProgressBarConsumer(out)))
                     .build();
         }
         bar.stepTo(received);
@@ -102,12 +103,14 @@ final class ConsoleProgress implements Progress, AutoCloseable {
         if (bar != null) {
             bar.close();
             bar = null;
+            consumer.close();   // the library skips it when its first refresh is the closing one: end the line here
         }
     }
 
     /**
-     * Keeps the bar's periodic refresh, which runs on the library's thread pool, from drawing a frame after the last
-     * one and its line end (the summary line would then start at the end of a bar).
+     * Ends the bar's line exactly once, after its last frame: the library's periodic refresh runs on a thread pool
+     * and may draw after the last frame, and a bar closed before its first refresh never gets its line end (the
+     * summary line would then start at the end of the bar).
      */
     private static final class LastFrameLast implements ProgressBarConsumer {
         private final ProgressBarConsumer delegate;
