@@ -46,7 +46,7 @@ final class Connector implements AutoCloseable {
             throw new ClientException(ClientException.Kind.CONNECT, "unknown host: " + endpoint.host(), c);
         }
         if (c instanceof ConnectTimeoutException) {
-            throw new ClientException(ClientException.Kind.CONNECT, "connection to " + where + " timed out after "
+            throw new ClientException(ClientException.Kind.TIMEOUT, "connection to " + where + " timed out after "
                     + connectTimeout.toSeconds() + " s", c);
         }
         if (c instanceof NoRouteToHostException) {

@@ -38,7 +38,16 @@ public final class EchoClient implements AutoCloseable {
         this.timeout = timeout;
     }
 
-    /** Connects to an echo server. */
+    /**
+     * Connects to an echo server.
+     *
+     * @param server    the server's host and port
+     * @param timeout   the time allowed to connect, and then for each answer
+     * @param transport the I/O transport
+     * @return a connected client, to be closed
+     * @throws ClientException      when the server cannot be reached
+     * @throws InterruptedException when the calling thread is interrupted
+     */
     public static EchoClient connect(Endpoint server, Duration timeout, Transport transport)
             throws ClientException, InterruptedException {
         Connector connector = new Connector(transport);
@@ -80,9 +89,12 @@ public final class EchoClient implements AutoCloseable {
      * Sends one line and waits for the answer, as the server sent it (escape it with {@code PeerText.escape} before
      * printing it).
      *
+     * @param line the text to send, without a line break
+     * @return the server's answer, without its line break
      * @throws IllegalArgumentException when {@code line} holds a line break: send each line on its own
      * @throws ClientException          when the server refuses the line ({@code ERROR: ...}, then it closes the
      *                                  connection), closes the connection, or does not answer in time
+     * @throws InterruptedException     when the calling thread is interrupted
      */
     public String send(String line) throws ClientException, InterruptedException {
         if (line.indexOf('\n') >= 0) {
@@ -91,7 +103,7 @@ public final class EchoClient implements AutoCloseable {
         channel.writeAndFlush(line + "\n");
         Object reply = replies.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (reply == null) {
-            throw new ClientException(ClientException.Kind.INTERRUPTED,
+            throw new ClientException(ClientException.Kind.TIMEOUT,
                     "no answer from the server within " + timeout.toSeconds() + " s");
         }
         if (reply == CLOSED) {

@@ -11,7 +11,13 @@ import java.util.Objects;
  * @param path the remote path, or {@code null} when none was given
  */
 public record Endpoint(String host, int port, String path) {
-    /** Checks the fields. */
+    /**
+     * Checks the fields.
+     *
+     * @param host the host name or address, without brackets
+     * @param port the TCP port
+     * @param path the remote path, or {@code null} when none was given
+     */
     public Endpoint {
         Objects.requireNonNull(host, "host");
     }
@@ -19,6 +25,9 @@ public record Endpoint(String host, int port, String path) {
     /**
      * Parses {@code SERVER:PORT} (when {@code withPath} is false) or {@code SERVER:PORT:REMOTE_PATH}.
      *
+     * @param text     what the user typed
+     * @param withPath whether a remote path must follow the port
+     * @return the endpoint
      * @throws IllegalArgumentException with a message saying what is wrong and what was expected
      */
     public static Endpoint parse(String text, boolean withPath) {
@@ -80,7 +89,7 @@ public record Endpoint(String host, int port, String path) {
         return new Endpoint(host, port, path);
     }
 
-    /** {@code host:port}, with brackets around IPv6 addresses. */
+    /** {@return {@code host:port}, with brackets around IPv6 addresses} */
     public String authority() {
         return (host.contains(":") ? "[" + host + "]" : host) + ':' + port;
     }

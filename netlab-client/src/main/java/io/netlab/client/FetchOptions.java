@@ -33,48 +33,48 @@ public final class FetchOptions {
         this.resume = b.resume;
     }
 
-    /** The lab's defaults: 1024-byte blocks, CRC32C, no overwrite, 10 s to connect, 30 s of silence at most. */
+    /** {@return the lab's defaults: 1024-byte blocks, CRC32C, no overwrite, 10 s to connect, 30 s of silence at most} */
     public static FetchOptions defaults() {
         return builder().build();
     }
 
-    /** A builder holding the defaults. */
+    /** {@return a builder holding the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding these options. */
+    /** {@return a builder holding these options} */
     public Builder toBuilder() {
         return new Builder().blockSize(blockSize).digest(digest).force(force).connectTimeout(connectTimeout)
                 .readTimeout(readTimeout).transport(transport).resume(resume);
     }
 
-    /** The largest block the server should send, 1 to 16 MiB. */
+    /** {@return the largest block the server should send, 1 to 16 MiB} */
     public int blockSize() {
         return blockSize;
     }
 
-    /** The digest the server computes and the client checks. */
+    /** {@return the digest the server computes and the client checks} */
     public DigestAlgorithm digest() {
         return digest;
     }
 
-    /** Whether an existing destination is replaced (atomically, only once the new file is verified). */
+    /** {@return whether an existing destination is replaced (atomically, only once the new file is verified)} */
     public boolean force() {
         return force;
     }
 
-    /** How long to wait for the connection. */
+    /** {@return how long to wait for the connection} */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
-    /** How long the server may stay silent during the transfer. */
+    /** {@return how long the server may stay silent during the transfer} */
     public Duration readTimeout() {
         return readTimeout;
     }
 
-    /** The I/O transport. */
+    /** {@return the I/O transport} */
     public Transport transport() {
         return transport;
     }
@@ -82,37 +82,69 @@ public final class FetchOptions {
     /**
      * Whether to continue the partial file an interrupted fetch into the same destination left (the command line's
      * {@code --continue}); without it, such a file is discarded and the fetch starts from byte 0.
+     *
+     * @return whether to resume
      */
     public boolean resume() {
         return resume;
     }
 
-    /** A copy with another block size. */
+    /**
+     * A copy with another block size.
+     *
+     * @param size 1 to 16 MiB
+     * @return a new options object
+     */
     public FetchOptions withBlockSize(int size) {
         return toBuilder().blockSize(size).build();
     }
 
-    /** A copy with another digest. */
+    /**
+     * A copy with another digest.
+     *
+     * @param d the digest
+     * @return a new options object
+     */
     public FetchOptions withDigest(DigestAlgorithm d) {
         return toBuilder().digest(d).build();
     }
 
-    /** A copy that may (or may not) replace an existing destination. */
+    /**
+     * A copy that may (or may not) replace an existing destination.
+     *
+     * @param f whether to replace it
+     * @return a new options object
+     */
     public FetchOptions withForce(boolean f) {
         return toBuilder().force(f).build();
     }
 
-    /** A copy with another read timeout. */
+    /**
+     * A copy with another read timeout.
+     *
+     * @param t positive
+     * @return a new options object
+     */
     public FetchOptions withReadTimeout(Duration t) {
         return toBuilder().readTimeout(t).build();
     }
 
-    /** A copy that continues (or not) a partial file left by an interrupted fetch. */
+    /**
+     * A copy that continues (or not) a partial file left by an interrupted fetch.
+     *
+     * @param r whether to resume
+     * @return a new options object
+     */
     public FetchOptions withResume(boolean r) {
         return toBuilder().resume(r).build();
     }
 
-    /** A copy with another transport. */
+    /**
+     * A copy with another transport.
+     *
+     * @param t the transport
+     * @return a new options object
+     */
     public FetchOptions withTransport(Transport t) {
         return toBuilder().transport(t).build();
     }
@@ -139,6 +171,8 @@ public final class FetchOptions {
         /**
          * The largest block the server should send (default: the lab's 1024).
          *
+         * @param size 1 to 16 MiB
+         * @return this builder
          * @throws IllegalArgumentException {@code "blockSize: 0 (expected: 1..16777216)"} when out of range
          */
         public Builder blockSize(int size) {
@@ -146,31 +180,56 @@ public final class FetchOptions {
             return this;
         }
 
-        /** The digest the server computes and the client checks (default: CRC32C). */
+        /**
+         * The digest the server computes and the client checks.
+         *
+         * @param digest the digest (default: CRC32C)
+         * @return this builder
+         */
         public Builder digest(DigestAlgorithm digest) {
             this.digest = Objects.requireNonNull(digest, "digest");
             return this;
         }
 
-        /** Replace an existing destination, only once the new file is verified (default: no). */
+        /**
+         * Whether to replace an existing destination, only once the new file is verified.
+         *
+         * @param force {@code true} to replace it (default: no)
+         * @return this builder
+         */
         public Builder force(boolean force) {
             this.force = force;
             return this;
         }
 
-        /** How long to wait for the connection (default: 10 s). */
+        /**
+         * How long to wait for the connection.
+         *
+         * @param timeout positive (default: 10 s)
+         * @return this builder
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = positive("connectTimeout", timeout);
             return this;
         }
 
-        /** How long the server may stay silent during the transfer (default: 30 s). */
+        /**
+         * How long the server may stay silent during the transfer.
+         *
+         * @param timeout positive (default: 30 s)
+         * @return this builder
+         */
         public Builder readTimeout(Duration timeout) {
             this.readTimeout = positive("readTimeout", timeout);
             return this;
         }
 
-        /** The I/O transport (default: {@link Transport#AUTO}). */
+        /**
+         * The I/O transport.
+         *
+         * @param transport the transport (default: {@link Transport#AUTO})
+         * @return this builder
+         */
         public Builder transport(Transport transport) {
             this.transport = Objects.requireNonNull(transport, "transport");
             return this;
@@ -179,13 +238,16 @@ public final class FetchOptions {
         /**
          * Continue the partial file an interrupted fetch into the same destination left, from its last byte (default:
          * no, discard it and start from byte 0). The check at the end still covers the whole file.
+         *
+         * @param resume whether to resume
+         * @return this builder
          */
         public Builder resume(boolean resume) {
             this.resume = resume;
             return this;
         }
 
-        /** The options. */
+        /** {@return the options} */
         public FetchOptions build() {
             return new FetchOptions(this);
         }

@@ -127,8 +127,7 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
             onEnd(ctx, end);
         } else if (frame instanceof FileError error) {
             refusal = error.code();
-            fail(ctx, new ClientException(ClientException.Kind.REMOTE, PeerText.escape(error.message())
-                    + " [" + error.code() + ']'));
+            fail(ctx, new ClientException(error.code(), PeerText.escape(error.message()) + " [" + error.code() + ']'));
         }
     }
 
@@ -311,7 +310,7 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
-            fail(ctx, new ClientException(ClientException.Kind.INTERRUPTED, "no data from server for "
+            fail(ctx, new ClientException(ClientException.Kind.TIMEOUT, "no data from server for "
                     + readTimeoutSeconds + " s" + (state == State.DATA ? " (after " + (base + received) + " of "
                     + (base + expected) + " bytes)" : "")));
             return;

@@ -44,6 +44,12 @@ public final class FileFetcher {
      * one) is ever replaced, and only with {@link FetchOptions#force()}; the new file keeps the replaced file's
      * permissions, or gets those of the umask (rw-rw-rw- less the umask, as cp and curl give).
      *
+     * @param server     the server's host and port
+     * @param remotePath the file's path under the server's root
+     * @param local      the destination file, or an existing directory to save it in
+     * @param options    block size, digest, overwrite, timeouts, transport
+     * @param progress   told of the transfer's progress, on the event loop ({@link Progress#NONE}: nothing)
+     * @return what was fetched, how fast, and its verified digest
      * @throws ClientException      with a one-line message for the user, whatever went wrong
      * @throws InterruptedException when the calling thread is interrupted (the partial file is kept)
      */
@@ -57,6 +63,12 @@ public final class FileFetcher {
      * {@code LOCAL_PATH} ending in '/'). Unlike {@link #fetch}, a {@code dir} that does not exist or is not a
      * directory is an error: no file is ever created where a directory was asked for.
      *
+     * @param server     the server's host and port
+     * @param remotePath the file's path under the server's root
+     * @param dir        the existing directory to save the file in
+     * @param options    block size, digest, overwrite, timeouts, transport
+     * @param progress   told of the transfer's progress, on the event loop ({@link Progress#NONE}: nothing)
+     * @return what was fetched, how fast, and its verified digest
      * @throws ClientException      with a one-line message for the user, whatever went wrong
      * @throws InterruptedException when the calling thread is interrupted (the partial file is kept)
      */
@@ -169,6 +181,12 @@ public final class FileFetcher {
      * output). There is no temporary file here: on failure, what was written stays written, and only the exception
      * (and the client's exit code) says that it is incomplete.
      *
+     * @param server     the server's host and port
+     * @param remotePath the file's path under the server's root
+     * @param out        where the bytes go, as they arrive
+     * @param options    block size, digest, overwrite, timeouts, transport
+     * @param progress   told of the transfer's progress, on the event loop ({@link Progress#NONE}: nothing)
+     * @return what was fetched, how fast, and its verified digest
      * @throws ClientException      with a one-line message for the user, whatever went wrong
      * @throws InterruptedException     when the calling thread is interrupted
      * @throws IllegalArgumentException when {@code options} ask to {@linkplain FetchOptions#resume() resume}
@@ -253,8 +271,8 @@ public final class FileFetcher {
             return handler.result().get();
         } catch (ExecutionException | CompletionException e) {
             if (e.getCause() instanceof ClientException ce) {
-                throw new ClientException(ce.kind(), ce.getMessage() + " (fetching " + remotePath + " from "
-                        + server.authority() + ')', ce.getCause());
+                throw new ClientException(ce.kind(), ce.errorCode(), ce.getMessage() + " (fetching " + remotePath
+                        + " from " + server.authority() + ')', ce.getCause());
             }
             throw new ClientException(ClientException.Kind.PROTOCOL, "unexpected failure: " + e.getCause(), e.getCause());
         } finally {

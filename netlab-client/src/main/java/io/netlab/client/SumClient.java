@@ -28,8 +28,14 @@ public final class SumClient {
     /**
      * Sends one request and waits for the reply.
      *
-     * @throws ClientException REMOTE when the server answers with an error (e.g. OUT_OF_RANGE), CONNECT, PROTOCOL
-     *                         or INTERRUPTED otherwise
+     * @param server    the sum server's host and port
+     * @param request   the client's name and number
+     * @param timeout   the time allowed to connect, and then for the reply
+     * @param transport the I/O transport
+     * @return the server's reply (check its sum)
+     * @throws ClientException      REMOTE when the server answers with an error (e.g. OUT_OF_RANGE), CONNECT,
+     *                              PROTOCOL or INTERRUPTED otherwise
+     * @throws InterruptedException when the calling thread is interrupted
      */
     public static SumReply exchange(Endpoint server, SumRequest request, Duration timeout, Transport transport)
             throws ClientException, InterruptedException {
@@ -84,7 +90,7 @@ public final class SumClient {
             if (msg instanceof SumReply reply) {
                 result.complete(reply);
             } else if (msg instanceof SumError error) {
-                result.completeExceptionally(new ClientException(ClientException.Kind.REMOTE,
+                result.completeExceptionally(new ClientException(error.code(),
                         "the server refused: " + PeerText.escape(error.message()) + " [" + error.code() + ']'));
             }
             ctx.close();
@@ -100,7 +106,7 @@ public final class SumClient {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             if (cause instanceof ReadTimeoutException) {
-                result.completeExceptionally(new ClientException(ClientException.Kind.INTERRUPTED,
+                result.completeExceptionally(new ClientException(ClientException.Kind.TIMEOUT,
                         "no answer from the server within " + timeout.toSeconds() + " s"));
             } else {
                 Throwable c = cause.getCause() != null && cause instanceof io.netty.handler.codec.DecoderException

@@ -16,7 +16,15 @@ import java.nio.file.Path;
  */
 public record TransferResult(Path destination, long bytes, long nanos, DigestAlgorithm digest, String digestHex,
                              long resumedAt) {
-    /** A transfer of the whole file. */
+    /**
+     * A transfer of the whole file.
+     *
+     * @param destination where the file now is
+     * @param bytes       its size
+     * @param nanos       how long the transfer took
+     * @param digest      the algorithm it was checked with
+     * @param digestHex   the digest value, in hex
+     */
     public TransferResult(Path destination, long bytes, long nanos, DigestAlgorithm digest, String digestHex) {
         this(destination, bytes, nanos, digest, digestHex, 0);
     }

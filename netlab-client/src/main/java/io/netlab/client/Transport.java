@@ -23,6 +23,7 @@ public enum Transport {
     /**
      * {@link #AUTO} resolved to a concrete transport.
      *
+     * @return {@link #EPOLL} or {@link #NIO}
      * @throws IllegalStateException when epoll was asked for but cannot be loaded here
      */
     public Transport resolve() {

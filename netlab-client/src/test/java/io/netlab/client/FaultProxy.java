@@ -109,7 +109,9 @@ final class FaultProxy implements AutoCloseable {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf buf = (ByteBuf) msg;
-            if (stopped) {
+            if (stopped || !client.isActive()) {
+                // the client is gone: a write now could sit in the rate cap's queue after the handler has released
+                // it (handlerRemoved), and leak (both channels share one event loop, so this check holds)
                 ReferenceCountUtil.release(buf);
                 return;
             }

@@ -4,6 +4,8 @@ import io.netlab.testing.SystemTools;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,12 +15,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The built jars, run as separate processes exactly as a user runs them. */
@@ -140,6 +144,38 @@ class JarProcessIT {
         }
     }
 
+    /** Every bundled third party, by where its classes sit in a runnable jar, and the name NOTICE gives it. */
+    private static final java.util.Map<String, String> BUNDLED = java.util.Map.of("io/netty/", "Netty",
+            "picocli/", "picocli", "org/slf4j/", "SLF4J", "ch/qos/logback/", "logback", "me/tongfei/", "progressbar",
+            "org/jline/", "JLine");
+
+    @Test
+    void theRunnableJarsCarryTheLicenceAndANoticeNamingEveryBundledComponent() throws Exception {
+        for (Path path : List.of(SERVER_JAR, CLIENT_JAR)) {
+            try (java.util.jar.JarFile jar = new java.util.jar.JarFile(path.toFile())) {
+                String license = new String(jar.getInputStream(jar.getEntry("META-INF/LICENSE")).readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(license).as(path + " META-INF/LICENSE").contains("Apache License", "Version 2.0, January 2004",
+                        "END OF TERMS AND CONDITIONS");
+                String notice = new String(jar.getInputStream(jar.getEntry("META-INF/NOTICE")).readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(notice).startsWith("netlab\nCopyright ");
+                List<String> names = jar.stream().map(java.util.jar.JarEntry::getName).toList();
+                for (var e : BUNDLED.entrySet()) {
+                    if (names.stream().anyMatch(n -> n.startsWith(e.getKey()))) {
+                        assertThat(notice).as(path + " bundles " + e.getKey()).contains(e.getValue());
+                    }
+                }
+                assertThat(names).as(path + ": every top-level package is a known one")
+                        .filteredOn(n -> n.endsWith(".class") && !n.startsWith("META-INF/"))
+                        .allMatch(n -> n.startsWith("io/netlab/") || BUNDLED.keySet().stream().anyMatch(n::startsWith));
+                for (String text : List.of("NOTICE.netty.txt", "LICENSE.slf4j.txt", "LICENSE.logback.txt",
+                        "LICENSE.progressbar.txt", "LICENSE.jline.txt")) {
+                    assertThat(names).contains("META-INF/licenses/" + text);
+                    assertThat(notice).contains("licenses/" + text);
+                }
+            }
+        }
+    }
+
     @Test
     void fileServerAndClientDoTheLabsExerciseThree() throws Exception {
         Path root = Files.createDirectories(tmp.resolve("served"));
@@ -154,11 +190,11 @@ class JarProcessIT {
         assertThat(tmp.resolve("copy.bin")).hasBinaryContent(data);
 
         Result again = client(null, "127.0.0.1:" + server.port + ":data.bin", "copy.bin");
-        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.exit()).as("local file error").isEqualTo(11);
         assertThat(again.err().strip()).isEqualTo("netlab-client: destination exists: copy.bin (use --force to replace it)");
 
         Result missing = client(null, "127.0.0.1:" + server.port + ":nope.bin", "nope.bin");
-        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.exit()).as("not found").isEqualTo(6);
         assertThat(missing.err().strip()).isEqualTo("netlab-client: nope.bin: no such file on the server [NOT_FOUND]"
                 + " (fetching nope.bin from 127.0.0.1:" + server.port + ')');
         assertThat(missing.err()).doesNotContain("Exception");
@@ -258,7 +294,7 @@ class JarProcessIT {
                 "Client number: 42 | Server number: 17 | Sum: 59");
 
         Result shutdown = client(null, "sum", "127.0.0.1:" + server.port, "--name", "Eve", "--number", "101");
-        assertThat(shutdown.exit()).isEqualTo(1);
+        assertThat(shutdown.exit()).as("refused: out of range").isEqualTo(9);
         assertThat(shutdown.err()).contains("warning: 101 is outside 1..100",
                 "netlab-client: the server refused: number: 101 (expected: 1..100); the server is shutting down [OUT_OF_RANGE]");
         assertThat(server.awaitExit()).as("the server exits by itself").isTrue();
@@ -314,7 +350,7 @@ class JarProcessIT {
             Server server = new Server(shared, "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                     java(), "-jar", jar.toString(), "0", "--root", served.toString());
             Result denied = client(null, "127.0.0.1:" + server.port + ":secret.txt", "secret.txt");
-            assertThat(denied.exit()).isEqualTo(1);
+            assertThat(denied.exit()).as("access denied").isEqualTo(7);
             assertThat(denied.err()).contains("netlab-client: secret.txt: permission denied on the server [ACCESS_DENIED]");
             Result ok = client(null, "127.0.0.1:" + server.port + ":open.txt", "open.txt");
             assertThat(ok.exit()).as(ok.err()).isZero();
@@ -428,6 +464,204 @@ class JarProcessIT {
         return Files.exists(partial) ? Files.size(partial) : 0;
     }
 
+    /** Runs {@code shellCommand} with a pseudo-terminal as its standard streams (util-linux script); its output. */
+    private Result onATerminal(String shellCommand) throws Exception {
+        assumeTrue(new ProcessBuilder("script", "--version").redirectErrorStream(true).start().waitFor() == 0,
+                "script (util-linux) is available");
+        Process p = new ProcessBuilder("script", "-qec", shellCommand, "/dev/null").directory(tmp.toFile())
+                .redirectErrorStream(true).start();
+        started.add(p);
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), out, "");
+    }
+
+    @Test
+    void theProgressBarShowsWheneverStandardErrorIsATerminalAndEndsOnTheSummarysRate() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("served"));
+        byte[] data = new byte[3 * 1024 * 1024];
+        new Random(5).nextBytes(data);
+        Files.write(root.resolve("big.bin"), data);
+        Server server = new Server("0", "--root", root.toString());
+        String client = java() + " -jar " + CLIENT_JAR.toAbsolutePath();
+        try (FaultProxy slow = new FaultProxy(new java.net.InetSocketAddress("127.0.0.1", server.port),
+                FaultProxy.Fault.RATE, 0, 2 * 1024 * 1024)) {
+            // standard output is a file, so there is no console (System.console() is null): the bar shows anyway
+            Result bar = onATerminal(client + " 127.0.0.1:" + slow.port() + ":big.bin copy.bin > summary.txt");
+            assertThat(bar.exit()).as(bar.out()).isZero();
+            String summary = Files.readString(tmp.resolve("summary.txt"));
+            Matcher rate = Pattern.compile("\\(([0-9.]+ MiB/s)\\)").matcher(summary);
+            assertThat(rate.find()).as(summary).isTrue();
+            List<String> frames = List.of(bar.out().split("[\r\n]+")).stream().filter(f -> f.contains("%")).toList();
+            assertThat(frames).as(bar.out()).isNotEmpty();
+            assertThat(frames.get(frames.size() - 1)).as(bar.out()).contains("big.bin", "100%", "3/3 MiB", rate.group(1));
+
+            Result none = onATerminal(client + " --no-progress 127.0.0.1:" + slow.port() + ":big.bin copy2.bin > summary2.txt");
+            assertThat(none.exit()).as(none.out()).isZero();
+            assertThat(none.out()).doesNotContain("%");
+        }
+        assertThat(tmp.resolve("copy.bin")).hasBinaryContent(data);
+    }
+
+    @Test
+    void standardOutputOnATerminalTakesTextButRefusesBinaryUnlessForced() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("served"));
+        Files.write(root.resolve("data.bin"), new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0});
+        Files.writeString(root.resolve("notes.txt"), "plain text\n");
+        Server server = new Server("0", "--root", root.toString());
+        String client = java() + " -jar " + CLIENT_JAR.toAbsolutePath() + " 127.0.0.1:" + server.port + ':';
+
+        Result binary = onATerminal(client + "data.bin -");
+        assertThat(binary.exit()).as(binary.out()).isEqualTo(11);
+        assertThat(binary.out()).contains("netlab-client: the file is binary: not writing it to a terminal "
+                + "(redirect standard output, or use --force)").doesNotContain("ELF");
+
+        Result forced = onATerminal(client + "data.bin - --force");
+        assertThat(forced.exit()).as(forced.out()).isZero();
+        assertThat(forced.out()).contains("ELF", "-> standard output");
+
+        Result text = onATerminal(client + "notes.txt -");
+        assertThat(text.exit()).as(text.out()).isZero();
+        assertThat(text.out()).contains("plain text", "-> standard output");
+    }
+
+    /** Runs a command to its end; its exit code and everything it printed. */
+    private Result run(Path dir, String... command) throws Exception {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        started.add(p);
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), out, "");
+    }
+
+    @Test
+    void anUnprivilegedServerSaysWhyItCannotStart() throws Exception {
+        assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"), "the tests run as root");
+        assumeTrue(new ProcessBuilder("setpriv", "--version").start().waitFor() == 0, "setpriv is available");
+        Path shared = Files.createTempDirectory(Path.of("/tmp"), "netlab-nobody");
+        try {
+            Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path jar = Files.copy(SERVER_JAR, shared.resolve("netlab-server.jar"));
+            Files.setPosixFilePermissions(jar, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            Path closed = Files.createDirectories(shared.resolve("closed"));
+            Files.setPosixFilePermissions(closed, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            List<String> nobody = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", java(), "-jar",
+                    jar.toString());
+
+            Result root = run(shared, prepend(nobody, "0", "--bind", "127.0.0.1", "--root", closed.toString()));
+            assertThat(root.exit()).as(root.out()).isEqualTo(2);
+            assertThat(root.out()).startsWith("netlab-server: --root: " + closed + " is not a readable directory "
+                    + "(permission denied)\n");
+
+            // in a fresh network namespace, where net.ipv4.ip_unprivileged_port_start has its default (containers often
+            // lower it to 0 or 1)
+            assumeTrue(run(tmp, "unshare", "-n", "true").exit() == 0, "unshare -n works here");
+            Result privileged = run(shared, "unshare", "-n", "bash", "-c", "ip link set lo up || exit 90; exec "
+                    + String.join(" ", nobody) + " echo 80 --bind 127.0.0.1");
+            assumeTrue(privileged.exit() != 90, "ip is available");
+            assertThat(privileged.exit()).as(privileged.out()).isEqualTo(1);
+            assertThat(privileged.out()).isEqualTo("netlab-server: cannot listen on 127.0.0.1:80: permission denied: port 80 "
+                + "is privileged (it needs root or CAP_NET_BIND_SERVICE; use a port above 1023)\n");
+        } finally {
+            try (var files = Files.walk(shared)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** In a network namespace with only a loopback (a container's), Netty finds no hardware address: no warning. */
+    @Test
+    void noHardwareAddressWarningWhereThereIsNoNetworkCard() throws Exception {
+        assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"), "the tests run as root");
+        assumeTrue(run(tmp, "unshare", "-n", "true").exit() == 0, "unshare -n works here");
+        String script = String.join("\n",
+                "ip link set lo up || exit 90",
+                java() + " -jar " + SERVER_JAR.toAbsolutePath() + " echo 0 --bind 127.0.0.1 > server.log 2>&1 &",
+                "pid=$!",
+                "for i in $(seq 300); do grep -q 'listening on' server.log && break; sleep 0.1; done",
+                "port=$(sed -n 's/.*listening on 127.0.0.1:\\([0-9]*\\).*/\\1/p' server.log)",
+                java() + " -jar " + CLIENT_JAR.toAbsolutePath() + " echo 127.0.0.1:$port hello",
+                "kill -TERM $pid; wait $pid",
+                "cat server.log");
+        Result r = run(tmp, "unshare", "-n", "bash", "-c", script);
+        assumeTrue(r.exit() != 90, "ip is available");
+        assertThat(r.out()).as(r.out()).contains("HELLO", "netlab echo server listening on 127.0.0.1:")
+                .doesNotContain("hardware address", "WARN");
+    }
+
+    private static final Map<String, Integer> SIGNALS = Map.of("HUP", 1, "INT", 2, "TERM", 15);
+
+    /** Whether process {@code pid} ignores {@code signal} (a shell without job control starts '&' jobs so for INT). */
+    private static boolean ignores(long pid, String signal) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("SigIgn:")) {
+                return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & (1L << (SIGNALS.get(signal) - 1))) != 0;
+            }
+        }
+        return false;
+    }
+
+    /** A graceful stop on a signal is a normal stop: every server exits 0, as --help says. */
+    @ParameterizedTest
+    @ValueSource(strings = {"TERM", "INT", "HUP"})
+    void aSignalStopsEveryServerGracefullyWithExitCodeZero(String signal) throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("served"));
+        List<Server> servers = List.of(new Server("0", "--root", root.toString()), new Server("sum", "0"),
+                new Server("echo", "0"));
+        for (Server s : servers) {
+            assumeFalse(ignores(s.process.pid(), signal), "SIG" + signal + " is ignored by the processes started here");
+            assertThat(run(tmp, "kill", "-s", signal, Long.toString(s.process.pid())).exit()).isZero();
+        }
+        for (Server s : servers) {
+            assertThat(s.awaitExit()).as(s.output.toString()).isTrue();
+            assertThat(s.process.exitValue()).as(s.output.toString()).isZero();
+            assertThat(s.output.toString()).contains("signal received: shutting down (SIG" + signal + ")", "server stopped");
+        }
+        Process helpProcess = new ProcessBuilder(java(), "-jar", SERVER_JAR.toString(), "--help").start();
+        started.add(helpProcess);
+        String serverHelp = new String(helpProcess.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(serverHelp.replaceAll("\\s+", " ")).contains("0 stopped normally: by SIGTERM, SIGINT or SIGHUP after the graceful close");
+    }
+
+    /** A second signal during the graceful close stops the server at once, with 128 + the signal's number. */
+    @Test
+    void aSecondSignalStopsAtOnce() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("served"));
+        try (java.io.RandomAccessFile big = new java.io.RandomAccessFile(root.resolve("big.bin").toFile(), "rw")) {
+            big.setLength(256L * 1024 * 1024);      // sparse: more than any socket buffers hold
+        }
+        Server server = new Server("0", "--root", root.toString(), "--grace", "60");
+        io.netty.channel.embedded.EmbeddedChannel encoder = new io.netty.channel.embedded.EmbeddedChannel(
+                io.netlab.codec.FileFrameEncoder.INSTANCE);
+        encoder.writeOutbound(new io.netlab.codec.FileRequest("big.bin", 65536));
+        io.netty.buffer.ByteBuf request = encoder.readOutbound();
+        byte[] requestBytes = io.netty.buffer.ByteBufUtil.getBytes(request);
+        request.release();
+        encoder.finishAndReleaseAll();
+        try (java.net.Socket stalled = new java.net.Socket()) {
+            stalled.setReceiveBufferSize(4096);
+            stalled.connect(new java.net.InetSocketAddress("127.0.0.1", server.port));
+            stalled.getOutputStream().write(requestBytes);     // and never read: the transfer stays in progress
+            for (int i = 0; i < 1000 && !server.output.toString().contains("fetching big.bin"); i++) {
+                TimeUnit.MILLISECONDS.sleep(10);
+            }
+            server.process.toHandle().destroy();    // SIGTERM: the graceful close waits up to 60 s for the transfer
+            for (int i = 0; i < 1000 && !server.output.toString().contains("waiting up to 60 s"); i++) {
+                TimeUnit.MILLISECONDS.sleep(10);
+            }
+            assertThat(server.output.toString()).contains("waiting up to 60 s for 1 connection(s) to finish");
+            long second = System.nanoTime();
+            server.process.toHandle().destroy();    // a second SIGTERM
+            assertThat(server.awaitExit()).isTrue();
+            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - second)).isLessThan(10);
+            assertThat(server.process.exitValue()).as(server.output.toString()).isEqualTo(128 + 15);
+            assertThat(server.output.toString()).contains("second signal (SIGTERM): stopping now")
+                    .doesNotContain("sent big.bin");
+        }
+    }
+
     @Test
     void theLauncherScriptRecordsAClassDataArchiveAndThenUsesIt() throws Exception {
         Path root = Files.createDirectories(tmp.resolve("served"));
@@ -459,7 +693,7 @@ class JarProcessIT {
                 + "Try 'netlab-client --help' for more information.\n");
 
         Result refused = client(null, "127.0.0.1:1:x", "x");
-        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.exit()).as("cannot connect").isEqualTo(3);
         assertThat(refused.err().strip()).isEqualTo("netlab-client: connection refused: 127.0.0.1:1 (is the server running on that port?)");
 
         Result help = client(null, "--help");

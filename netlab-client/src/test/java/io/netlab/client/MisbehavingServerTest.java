@@ -129,7 +129,7 @@ class MisbehavingServerTest {
     void aSilentServerTimesOut() throws Exception {
         ClientException e = fetchFrom((ctx, req) -> ctx.writeAndFlush(header(10)),
                 FetchOptions.defaults().withReadTimeout(Duration.ofSeconds(1)));
-        assertThat(e.kind()).isEqualTo(ClientException.Kind.INTERRUPTED);
+        assertThat(e.kind()).isEqualTo(ClientException.Kind.TIMEOUT);
         assertThat(e.getMessage()).startsWith("no data from server for 1 s (after 0 of 10 bytes)");
     }
 

@@ -98,7 +98,7 @@ class NetworkFaultTest {
     void aFreezeLongerThanTheTimeoutIsReported() throws Exception {
         ClientException e = fetchThrough(FaultProxy.Fault.FREEZE, 1_000_000, 0,
                 FetchOptions.defaults().withBlockSize(65536).withReadTimeout(Duration.ofSeconds(1)));
-        assertThat(e.kind()).isEqualTo(ClientException.Kind.INTERRUPTED);
+        assertThat(e.kind()).isEqualTo(ClientException.Kind.TIMEOUT);
         assertThat(e.getMessage()).matches("no data from server for 1 s \\(after \\d+ of 4194304 bytes\\).*");
     }
 

@@ -32,12 +32,12 @@ public enum DigestAlgorithm {
         this.length = length;
     }
 
-    /** The unsigned 8-bit value written on the wire. */
+    /** {@return the unsigned 8-bit value written on the wire} */
     public int id() {
         return id;
     }
 
-    /** The length in bytes of a digest value of this algorithm. */
+    /** {@return the length in bytes of a digest value of this algorithm} */
     public int length() {
         return length;
     }
@@ -45,6 +45,7 @@ public enum DigestAlgorithm {
     /**
      * Maps a wire value back to an algorithm.
      *
+     * @param id the unsigned 8-bit value read from the wire
      * @return the algorithm, or {@code null} when the value is unknown
      */
     public static DigestAlgorithm fromId(int id) {
@@ -59,6 +60,8 @@ public enum DigestAlgorithm {
     /**
      * Parses a user-facing name: {@code none}, {@code crc32c}, {@code sha256} (also {@code sha-256}).
      *
+     * @param name the name, in any case, surrounding blanks ignored
+     * @return the algorithm
      * @throws IllegalArgumentException for any other name
      */
     public static DigestAlgorithm parse(String name) {
@@ -71,7 +74,7 @@ public enum DigestAlgorithm {
         throw new IllegalArgumentException("digest: " + name + " (expected: none, crc32c or sha256)");
     }
 
-    /** Starts a new running digest of this algorithm. */
+    /** {@return starts a new running digest of this algorithm} */
     public Digest newDigest() {
         return switch (this) {
             case NONE -> new Digest(this) {
@@ -131,7 +134,7 @@ public enum DigestAlgorithm {
             this.algorithm = algorithm;
         }
 
-        /** The algorithm this digest computes. */
+        /** {@return the algorithm this digest computes} */
         public final DigestAlgorithm algorithm() {
             return algorithm;
         }
@@ -143,6 +146,11 @@ public enum DigestAlgorithm {
          * channel's own position does not move) through {@code scratch}, which is cleared and overwritten. A resumed
          * transfer digests the bytes before its offset this way, on both sides (docs/protocol.md, FILE_END).
          *
+         * @param file     the file to read
+         * @param position the first byte to digest
+         * @param length   how many bytes to digest
+         * @param scratch  the buffer the bytes are read through
+         * @throws IOException              when reading fails
          * @throws EOFException             when the file ends before {@code position + length}
          * @throws IllegalArgumentException when {@code position} or {@code length} is negative, or {@code scratch}
          *                                  has no room
@@ -174,12 +182,20 @@ public enum DigestAlgorithm {
         /**
          * Adds the readable bytes of {@code buf} without moving its indices or copying them
          * (direct and composite buffers are read through their NIO views).
+         *
+         * @param buf the bytes to add
          */
         public final void update(ByteBuf buf) {
             update(buf, buf.readerIndex(), buf.readableBytes());
         }
 
-        /** Adds {@code length} bytes of {@code buf} starting at {@code index}, without moving its indices. */
+        /**
+         * Adds {@code length} bytes of {@code buf} starting at {@code index}, without moving its indices.
+         *
+         * @param buf    the buffer holding the bytes
+         * @param index  the absolute index of the first byte
+         * @param length the number of bytes to add
+         */
         public final void update(ByteBuf buf, int index, int length) {
             if (length == 0) {
                 return;
@@ -193,11 +209,16 @@ public enum DigestAlgorithm {
             }
         }
 
-        /** Returns the digest value; the digest must not be used afterwards. */
+        /** {@return the digest value; the digest must not be used afterwards} */
         public abstract byte[] finish();
     }
 
-    /** Formats a digest value as lower-case hex. */
+    /**
+     * Formats a digest value as lower-case hex.
+     *
+     * @param value a digest value
+     * @return two hex digits per byte
+     */
     public static String hex(byte[] value) {
         StringBuilder sb = new StringBuilder(value.length * 2);
         for (byte b : value) {

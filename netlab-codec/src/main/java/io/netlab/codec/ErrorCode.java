@@ -49,7 +49,7 @@ public enum ErrorCode {
         this.code = code;
     }
 
-    /** The unsigned 16-bit value written on the wire. */
+    /** {@return the unsigned 16-bit value written on the wire} */
     public int code() {
         return code;
     }
@@ -57,6 +57,7 @@ public enum ErrorCode {
     /**
      * Maps a wire value back to a code.
      *
+     * @param code the unsigned 16-bit value read from the wire
      * @return the matching code, or {@link #UNDEFINED} for a value this version does not know
      *         (newer peers may define more codes; they are shown as "error")
      */

@@ -15,6 +15,7 @@ public final class FileConstants {
      * Checks a block size against the protocol's range.
      *
      * @param field the name to show, e.g. {@code "--block-size"}
+     * @param value the block size to check
      * @return {@code value} as an int
      * @throws IllegalArgumentException {@code "field: value (expected: 1..16777216)"} when out of range
      */

@@ -21,7 +21,7 @@ public final class FileDataRun extends DefaultByteBufHolder implements FileFrame
         this.payloadBytes = payloadBytes;
     }
 
-    /** The file bytes carried, headers not counted. */
+    /** {@return the file bytes carried, headers not counted} */
     public long payloadBytes() {
         return payloadBytes;
     }
@@ -29,13 +29,21 @@ public final class FileDataRun extends DefaultByteBufHolder implements FileFrame
     /** Receives the payloads of a run, in order. */
     @FunctionalInterface
     public interface PayloadVisitor {
-        /** One payload: {@code length} bytes of {@code frames} at {@code index}. */
+        /**
+         * One payload: {@code length} bytes of {@code frames} at {@code index}.
+         *
+         * @param frames the run's buffer (do not move its indices, nor keep it past the call without retaining it)
+         * @param index  the absolute index of the payload's first byte
+         * @param length the payload's length
+         */
         void payload(ByteBuf frames, int index, int length);
     }
 
     /**
      * Calls {@code visitor} for each frame's payload, without moving the buffer's indices or copying.
      * The frames' headers were checked when the run was decoded or built.
+     *
+     * @param visitor called once per frame, in order
      */
     public void forEachPayload(PayloadVisitor visitor) {
         ByteBuf frames = content();

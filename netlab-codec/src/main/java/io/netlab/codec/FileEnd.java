@@ -32,22 +32,27 @@ public final class FileEnd implements FileFrame {
         this.digestValue = digestValue.clone();
     }
 
-    /** The payload bytes sent. */
+    /** {@return the payload bytes sent} */
     public long totalBytes() {
         return totalBytes;
     }
 
-    /** The digest algorithm. */
+    /** {@return the digest algorithm} */
     public DigestAlgorithm digest() {
         return digest;
     }
 
-    /** A copy of the digest value. */
+    /** {@return a copy of the digest value} */
     public byte[] digestValue() {
         return digestValue.clone();
     }
 
-    /** Whether {@code value} equals this frame's digest value (constant time). */
+    /**
+     * Compares a digest value with this frame's, in constant time.
+     *
+     * @param value the digest the receiver computed
+     * @return whether it equals this frame's digest value
+     */
     public boolean digestMatches(byte[] value) {
         return java.security.MessageDigest.isEqual(digestValue, value);
     }

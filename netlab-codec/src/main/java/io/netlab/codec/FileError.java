@@ -11,7 +11,12 @@ import java.util.Objects;
  * @param message a human-readable explanation (cut to 1024 bytes of UTF-8 on the wire)
  */
 public record FileError(ErrorCode code, String message) implements FileFrame {
-    /** Checks the fields. */
+    /**
+     * Checks the fields.
+     *
+     * @param code    what went wrong
+     * @param message a human-readable explanation
+     */
     public FileError {
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(message, "message");

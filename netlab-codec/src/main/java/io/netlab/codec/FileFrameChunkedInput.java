@@ -80,13 +80,14 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
      *
      * @param file an open channel, owned by the input once it is built
      * @param size the number of bytes to send, normally {@code file.size()} taken once when opening
+     * @return a builder with the defaults
      * @throws IllegalArgumentException when {@code size} is negative
      */
     public static Builder builder(FileChannel file, long size) {
         return new Builder(file, size);
     }
 
-    /** The mode this input sends in ({@link SendMode#AUTO} resolved). */
+    /** {@return the mode this input sends in ({@link SendMode#AUTO} resolved)} */
     public abstract SendMode sendMode();
 
     /** The next data item, or {@code null} when there is nothing to hand on now; advances {@link #position}. */
@@ -101,6 +102,8 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
      * Whether the items handed on so far end with a whole frame, so that a frame written after them is read as one:
      * when this input has failed (the file shrank or could not be read, or the {@linkplain Builder#beforeEnd check
      * before the end} failed) and this is {@code true}, an ERROR frame may still be sent on the connection.
+     *
+     * @return whether a frame may follow what was handed on
      */
     public boolean atFrameBoundary() {
         return !midFrame();
@@ -208,8 +211,11 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
         }
 
         /**
-         * The first byte to send, 0 (the default) to the size; a non-zero offset sends a PARTIAL header, and (with a
-         * digest) needs {@link #digestedToOffset} too: FILE_END carries the digest of the whole file.
+         * The first byte to send; a non-zero offset sends a PARTIAL header, and (with a digest) needs
+         * {@link #digestedToOffset} too: FILE_END carries the digest of the whole file.
+         *
+         * @param offset 0 (the default) to the size
+         * @return this builder
          */
         public Builder offset(long offset) {
             if (offset < 0 || offset > size) {
@@ -219,13 +225,23 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
             return this;
         }
 
-        /** The largest frame payload, 1 to {@value FileConstants#MAX_BLOCK_SIZE} (default: the lab's 1024). */
+        /**
+         * The largest frame payload.
+         *
+         * @param blockSize 1 to {@value FileConstants#MAX_BLOCK_SIZE} (default: the lab's 1024)
+         * @return this builder
+         */
         public Builder blockSize(int blockSize) {
             this.blockSize = FileConstants.checkBlockSize("blockSize", blockSize);
             return this;
         }
 
-        /** The digest computed over the bytes sent (default: CRC32C). */
+        /**
+         * The digest computed over the bytes sent.
+         *
+         * @param digest the algorithm (default: CRC32C)
+         * @return this builder
+         */
         public Builder digest(DigestAlgorithm digest) {
             this.digest = Objects.requireNonNull(digest, "digest");
             return this;
@@ -236,13 +252,21 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
          * down to a multiple of the block size when blocks are smaller. A block larger than this is read, and in
          * {@link SendMode#BUFFERED} mode sent, in pieces of this size, so that the input never holds more
          * ({@link SendMode#CHUNKS} excepted: a chunk is one whole block). Keep it below the channel's high water mark.
+         *
+         * @param bytes at least 1
+         * @return this builder
          */
         public Builder readAhead(int bytes) {
             this.readAhead = NetlabFrames.checkRange("readAhead", bytes, 1, Integer.MAX_VALUE);
             return this;
         }
 
-        /** How the data goes out (default {@link SendMode#AUTO}). */
+        /**
+         * How the data goes out.
+         *
+         * @param sendMode the mode (default {@link SendMode#AUTO})
+         * @return this builder
+         */
         public Builder sendMode(SendMode sendMode) {
             this.sendMode = Objects.requireNonNull(sendMode, "sendMode");
             return this;
@@ -254,6 +278,9 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
          * {@link #atFrameBoundary()} is {@code true}: the sender can answer with an ERROR frame. With
          * {@link SendMode#SENDFILE} the last regions are still queued at that moment (at most the channel's high
          * water mark or one block), since the transport reads them only when it sends them.
+         *
+         * @param check the check; it throws an {@link java.io.IOException} saying what changed
+         * @return this builder
          */
         public Builder beforeEnd(EndCheck check) {
             this.beforeEnd = Objects.requireNonNull(check, "check");
@@ -266,6 +293,9 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
          * of a resumed (PARTIAL) transfer. Compute it with {@link DigestAlgorithm.Digest#update(FileChannel, long,
          * long, java.nio.ByteBuffer)}; the input owns it from now on. Required for an offset above 0 unless the
          * digest is {@link DigestAlgorithm#NONE}; not allowed with offset 0.
+         *
+         * @param digest the running digest of bytes 0 to the offset, of the input's algorithm
+         * @return this builder
          */
         public Builder digestedToOffset(DigestAlgorithm.Digest digest) {
             this.digestedToOffset = Objects.requireNonNull(digest, "digest");
@@ -275,6 +305,7 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
         /**
          * The input, which owns the file channel from now on.
          *
+         * @return the input
          * @throws IllegalArgumentException when the {@linkplain #digestedToOffset digest of the bytes before the
          *                                  offset} is of another algorithm, or given with offset 0
          * @throws IllegalStateException    when the offset is above 0, the digest is not {@link DigestAlgorithm#NONE}

@@ -66,7 +66,7 @@ public final class FileFrameDecoder extends NetlabFrameDecoder {
         this.acceptResponses = acceptResponses;
     }
 
-    /** A decoder for a server: accepts {@link FileRequest}s only. */
+    /** {@return a decoder for a server: accepts {@link FileRequest}s only} */
     public static FileFrameDecoder forServer() {
         return new FileFrameDecoder(1, true, false);
     }
@@ -75,6 +75,7 @@ public final class FileFrameDecoder extends NetlabFrameDecoder {
      * A decoder for a client: accepts header, data, end and error frames.
      *
      * @param maxChunkLength the block size the client asked for; a larger DATA frame is a protocol error
+     * @return a new decoder
      */
     public static FileFrameDecoder forClient(int maxChunkLength) {
         return new FileFrameDecoder(maxChunkLength, false, true);
@@ -85,6 +86,7 @@ public final class FileFrameDecoder extends NetlabFrameDecoder {
      * received bytes, headers included; see {@link FileDataRun#forEachPayload}) instead of one {@link FileChunk}
      * each. For receivers of small blocks: 1 KiB blocks then cost a few nanoseconds each instead of a message each.
      *
+     * @param coalesce whether to hand on runs (default: no, one {@link FileChunk} per frame)
      * @return this decoder
      */
     public FileFrameDecoder coalesceData(boolean coalesce) {

@@ -15,7 +15,15 @@ import java.util.Objects;
 public record FileHeader(Status status, long size, long offset, int blockSize, DigestAlgorithm digest)
         implements FileFrame {
 
-    /** Checks the fields. */
+    /**
+     * Checks the fields.
+     *
+     * @param status    {@link Status#OK} for the whole file, {@link Status#PARTIAL} from an offset
+     * @param size      the file's size in bytes
+     * @param offset    the position of the first byte that follows, 0 to {@code size}
+     * @param blockSize the largest payload the server will send, at least 1
+     * @param digest    the digest the END frame will carry
+     */
     public FileHeader {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(digest, "digest");
@@ -30,7 +38,7 @@ public record FileHeader(Status status, long size, long offset, int blockSize, D
         }
     }
 
-    /** The bytes that will follow: {@code size - offset}. */
+    /** {@return the bytes that will follow: {@code size - offset}} */
     public long remaining() {
         return size - offset;
     }
@@ -48,7 +56,7 @@ public record FileHeader(Status status, long size, long offset, int blockSize, D
             this.id = id;
         }
 
-        /** The wire value. */
+        /** {@return the wire value} */
         public int id() {
             return id;
         }

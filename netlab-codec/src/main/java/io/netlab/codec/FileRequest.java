@@ -15,13 +15,25 @@ import java.util.Objects;
  * @param digest    the digest the server should compute over the bytes it sends
  */
 public record FileRequest(String path, int blockSize, long offset, DigestAlgorithm digest) implements FileFrame {
-    /** Checks the fields for null. */
+    /**
+     * Checks the fields for null.
+     *
+     * @param path      the path relative to the server's root
+     * @param blockSize the largest payload per {@link FileChunk} the client wants
+     * @param offset    the first byte wanted (0: the whole file)
+     * @param digest    the digest the server should compute
+     */
     public FileRequest {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(digest, "digest");
     }
 
-    /** A request for the whole file with the default CRC32C digest. */
+    /**
+     * A request for the whole file with the default CRC32C digest.
+     *
+     * @param path      the path relative to the server's root
+     * @param blockSize the largest payload per {@link FileChunk} the client wants
+     */
     public FileRequest(String path, int blockSize) {
         this(path, blockSize, 0, DigestAlgorithm.CRC32C);
     }

@@ -26,8 +26,13 @@ import static io.netlab.codec.NetlabFrames.VERSION;
 abstract class NetlabFrameDecoder extends ByteToMessageDecoder {
     private boolean corrupted;
 
-    /** Creates a decoder; subclasses say which frame types they accept through {@link #maxBodyLength}. */
+    /**
+     * Creates a decoder; subclasses say which frame types they accept through {@link #maxBodyLength}.
+     *
+     * @throws IllegalStateException when the class path mixes Netty 4.2 with an older Netty ({@link NettyVersions})
+     */
     NetlabFrameDecoder() {
+        NettyVersions.check();
     }
 
     /**

@@ -24,17 +24,17 @@ public final class NetlabVersion {
         return p;
     }
 
-    /** netlab's version, e.g. {@code "0.1.0-SNAPSHOT"}. */
+    /** {@return netlab's version, e.g. {@code "0.1.0-SNAPSHOT"}} */
     public static String netlab() {
         return BUILD.getProperty("version", "unknown");
     }
 
-    /** The Netty version netlab was built and tested against, e.g. {@code "4.2.18.Final"}. */
+    /** {@return the Netty version netlab was built and tested against, e.g. {@code "4.2.18.Final"}} */
     public static String netty() {
         return BUILD.getProperty("netty", "unknown");
     }
 
-    /** The wire protocol version this codec speaks (the third byte of every frame). */
+    /** {@return the wire protocol version this codec speaks (the third byte of every frame)} */
     public static int protocol() {
         return NetlabFrames.VERSION;
     }

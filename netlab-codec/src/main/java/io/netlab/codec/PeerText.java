@@ -9,7 +9,12 @@ public final class PeerText {
     private PeerText() {
     }
 
-    /** {@code s} with every control character and bidirectional control escaped as {@code \\uXXXX}. */
+    /**
+     * Makes text from a peer safe to print.
+     *
+     * @param s the text as received
+     * @return {@code s} with every control character and bidirectional control escaped as {@code \\uXXXX}
+     */
     public static String escape(String s) {
         StringBuilder sb = null;
         for (int i = 0; i < s.length(); i++) {

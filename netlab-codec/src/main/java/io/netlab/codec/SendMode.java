@@ -34,7 +34,13 @@ public enum SendMode {
     /** Smallest block for which {@link #AUTO} chooses {@link #SENDFILE}. */
     public static final int SENDFILE_THRESHOLD = 64 * 1024;
 
-    /** This mode with {@link #AUTO} resolved for a transfer of {@code blockSize} blocks and {@code digest}. */
+    /**
+     * Resolves {@link #AUTO} for one transfer.
+     *
+     * @param blockSize the transfer's block size
+     * @param digest    the transfer's digest
+     * @return this mode, or for {@link #AUTO} the mode it stands for with this block size and digest
+     */
     public SendMode resolve(int blockSize, DigestAlgorithm digest) {
         if (this != AUTO) {
             return this;

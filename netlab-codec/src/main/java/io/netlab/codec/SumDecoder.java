@@ -57,12 +57,12 @@ public final class SumDecoder extends NetlabFrameDecoder {
         this.acceptReplies = acceptReplies;
     }
 
-    /** A decoder for a server: accepts {@link SumRequest} requests only, names up to 1024 bytes. */
+    /** {@return a decoder for a server: accepts {@link SumRequest} requests only, names up to 1024 bytes} */
     public static SumDecoder forServer() {
         return new SumDecoder(MAX_NAME_LENGTH, true, false);
     }
 
-    /** A decoder for a client: accepts {@link SumReply} and {@link SumError} only. */
+    /** {@return a decoder for a client: accepts {@link SumReply} and {@link SumError} only} */
     public static SumDecoder forClient() {
         return new SumDecoder(MAX_NAME_LENGTH, false, true);
     }

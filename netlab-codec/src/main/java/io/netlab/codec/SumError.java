@@ -10,7 +10,12 @@ import java.util.Objects;
  * @param message a human-readable explanation (cut to 1024 bytes of UTF-8 on the wire)
  */
 public record SumError(ErrorCode code, String message) implements SumFrame {
-    /** Checks the fields. */
+    /**
+     * Checks the fields.
+     *
+     * @param code    what went wrong
+     * @param message a human-readable explanation
+     */
     public SumError {
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(message, "message");

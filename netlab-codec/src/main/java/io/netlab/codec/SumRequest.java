@@ -10,7 +10,12 @@ import java.util.Objects;
  * @param value the client's number
  */
 public record SumRequest(String name, int value) implements SumFrame {
-    /** Checks the name. */
+    /**
+     * Checks the name.
+     *
+     * @param name  the client's name, at most {@link SumConstants#MAX_NAME_LENGTH} bytes of UTF-8
+     * @param value the client's number
+     */
     public SumRequest {
         Objects.requireNonNull(name, "name");
     }

@@ -6,6 +6,7 @@ import io.netty.handler.codec.DecoderException;
 public final class UnsupportedVersionException extends DecoderException {
     private static final long serialVersionUID = 1L;
 
+    /** The version byte the peer sent. */
     private final int version;
 
     /**
@@ -17,7 +18,7 @@ public final class UnsupportedVersionException extends DecoderException {
         this.version = version;
     }
 
-    /** The version byte the peer sent. */
+    /** {@return the version byte the peer sent} */
     public int version() {
         return version;
     }

@@ -58,7 +58,8 @@ class CodecApiTest {
         EmbeddedChannel file = new EmbeddedChannel(FileFrameEncoder.INSTANCE);
         Object other = "not a frame";
         assertThat(file.writeOutbound(other)).isTrue();
-        assertThat((Object) file.readOutbound()).isSameAs(other);
+        Object passed = file.readOutbound();
+        assertThat(passed).isSameAs(other);
         assertThat(file.finishAndReleaseAll()).isFalse();
 
         EmbeddedChannel sum = new EmbeddedChannel(SumEncoder.INSTANCE);

@@ -13,7 +13,7 @@ public final class EchoServer {
     private EchoServer() {
     }
 
-    /** A builder with the defaults of {@link ServerBuilder}. */
+    /** {@return a builder with the defaults of {@link ServerBuilder}} */
     public static Builder builder() {
         return new Builder();
     }

@@ -17,7 +17,7 @@ public final class FileAccessException extends Exception {
         this.code = code;
     }
 
-    /** The error code sent to the client. */
+    /** {@return the error code sent to the client} */
     public ErrorCode code() {
         return code;
     }

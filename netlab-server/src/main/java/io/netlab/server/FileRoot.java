@@ -50,7 +50,7 @@ public final class FileRoot {
         this.root = real;
     }
 
-    /** The real path of the served directory. */
+    /** {@return the real path of the served directory} */
     public Path path() {
         return root;
     }
@@ -74,17 +74,17 @@ public final class FileRoot {
             this.opened = Stamp.of(path, size);
         }
 
-        /** The open file; whoever sends it closes it. */
+        /** {@return the open file; whoever sends it closes it} */
         public FileChannel channel() {
             return channel;
         }
 
-        /** The file's size when it was opened: the bytes a transfer sends. */
+        /** {@return the file's size when it was opened: the bytes a transfer sends} */
         public long size() {
             return size;
         }
 
-        /** The file's real path (for the server's own use: never sent to a client). */
+        /** {@return the file's real path (for the server's own use: never sent to a client)} */
         public Path path() {
             return path;
         }
@@ -149,6 +149,8 @@ public final class FileRoot {
     /**
      * Checks a requested path and opens the file it names.
      *
+     * @param requested the path as the client sent it
+     * @return the open file, which the caller closes
      * @throws FileAccessException with the code and message to send when the request is refused
      */
     public OpenFile open(String requested) throws FileAccessException {

@@ -21,7 +21,7 @@ public final class FileServer {
     private FileServer() {
     }
 
-    /** A builder; {@link Builder#root(Path)} is required. */
+    /** {@return a builder; {@link Builder#root(Path)} is required} */
     public static Builder builder() {
         return new Builder();
     }
@@ -38,25 +38,42 @@ public final class FileServer {
         /**
          * The directory to serve; nothing outside its real path is ever opened.
          *
+         * @param dir an existing directory
+         * @return this builder
          * @throws IOException when it does not exist or is not a directory
          */
         public Builder root(Path dir) throws IOException {
             return root(new FileRoot(dir));
         }
 
-        /** The directory to serve, already checked. */
+        /**
+         * The directory to serve, already checked.
+         *
+         * @param root the root
+         * @return this builder
+         */
         public Builder root(FileRoot root) {
             this.root = Objects.requireNonNull(root, "root");
             return this;
         }
 
-        /** The largest block size a client may ask for, 1 to 16 MiB (the default). */
+        /**
+         * The largest block size a client may ask for; a larger request is refused.
+         *
+         * @param bytes 1 to 16 MiB (the default)
+         * @return this builder
+         */
         public Builder maxBlockSize(int bytes) {
             this.maxBlockSize = FileConstants.checkBlockSize("maxBlockSize", bytes);
             return this;
         }
 
-        /** How file data is put on the wire (default: {@link SendMode#AUTO}). */
+        /**
+         * How file data is put on the wire.
+         *
+         * @param mode the mode (default: {@link SendMode#AUTO})
+         * @return this builder
+         */
         public Builder sendMode(SendMode mode) {
             this.sendMode = Objects.requireNonNull(mode, "sendMode");
             return this;

@@ -121,17 +121,17 @@ public final class RunningServer implements AutoCloseable {
         return server;
     }
 
-    /** The address actually bound (with the real port when 0 was asked for). */
+    /** {@return the address actually bound (with the real port when 0 was asked for)} */
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
-    /** The transport in use ({@link Transport#AUTO} resolved). */
+    /** {@return the transport in use ({@link Transport#AUTO} resolved)} */
     public Transport transport() {
         return config.transport();
     }
 
-    /** Connections open right now. */
+    /** {@return connections open right now} */
     public int connectionCount() {
         return connections.size();
     }
@@ -141,12 +141,12 @@ public final class RunningServer implements AutoCloseable {
         return connections;
     }
 
-    /** Completes when the server has fully stopped. */
+    /** {@return completes when the server has fully stopped} */
     public CompletableFuture<Void> terminationFuture() {
         return terminated;
     }
 
-    /** Whether a shutdown has begun. */
+    /** {@return whether a shutdown has begun} */
     public boolean isStopping() {
         return stopping.get();
     }

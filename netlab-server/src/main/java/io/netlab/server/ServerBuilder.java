@@ -37,43 +37,78 @@ public abstract class ServerBuilder<B extends ServerBuilder<B>> {
         return (B) this;
     }
 
-    /** The local address to listen on (default: {@code null}, every interface). */
+    /**
+     * The local address to listen on.
+     *
+     * @param address an address of this host, or {@code null} (the default) for every interface
+     * @return this builder
+     */
     public B bind(InetAddress address) {
         this.bindAddress = address;
         return self();
     }
 
-    /** The port, 0 (the default) for an ephemeral one; {@link RunningServer#localAddress()} tells which. */
+    /**
+     * The port to listen on.
+     *
+     * @param port 0..65535; 0 (the default) for an ephemeral one, which {@link RunningServer#localAddress()} tells
+     * @return this builder
+     */
     public B port(int port) {
         this.port = checkRange("port", port, 0, 65535);
         return self();
     }
 
-    /** The I/O transport (default: {@link Transport#AUTO}). */
+    /**
+     * The I/O transport.
+     *
+     * @param transport the transport (default: {@link Transport#AUTO})
+     * @return this builder
+     */
     public B transport(Transport transport) {
         this.transport = Objects.requireNonNull(transport, "transport");
         return self();
     }
 
-    /** Event loop threads; 0 (the default) for Netty's default, twice the cores. */
+    /**
+     * The number of event loop threads.
+     *
+     * @param threads 0..1024; 0 (the default) for Netty's default, twice the cores
+     * @return this builder
+     */
     public B threads(int threads) {
         this.threads = checkRange("threads", threads, 0, 1024);
         return self();
     }
 
-    /** A connection that makes no progress, reading or writing, for this long is closed (default: 60 s). */
+    /**
+     * A connection that makes no progress, reading or writing, for this long is closed.
+     *
+     * @param timeout positive (default: 60 s)
+     * @return this builder
+     */
     public B idleTimeout(Duration timeout) {
         this.idleTimeout = checkPositive("idleTimeout", timeout);
         return self();
     }
 
-    /** The time a client has to send its whole request (default: 10 s). */
+    /**
+     * The time a client has to send its whole request.
+     *
+     * @param timeout positive (default: 10 s)
+     * @return this builder
+     */
     public B requestTimeout(Duration timeout) {
         this.requestTimeout = checkPositive("requestTimeout", timeout);
         return self();
     }
 
-    /** On {@link RunningServer#close()}, how long connections in progress may take to finish (default: 10 s). */
+    /**
+     * On {@link RunningServer#close()}, how long connections in progress may take to finish.
+     *
+     * @param grace zero or more (default: 10 s)
+     * @return this builder
+     */
     public B shutdownGrace(Duration grace) {
         Objects.requireNonNull(grace, "shutdownGrace");
         if (grace.isNegative()) {
@@ -83,19 +118,34 @@ public abstract class ServerBuilder<B extends ServerBuilder<B>> {
         return self();
     }
 
-    /** Whether to log every byte through Netty's {@code LoggingHandler} at INFO (default: no). */
+    /**
+     * Whether to log every byte through Netty's {@code LoggingHandler} at INFO.
+     *
+     * @param on {@code true} to log (default: no)
+     * @return this builder
+     */
     public B wireLog(boolean on) {
         this.wireLog = on;
         return self();
     }
 
-    /** Connections held at most; more are answered BUSY (default {@value #DEFAULT_MAX_CONNECTIONS}). */
+    /**
+     * The connections held at most; more are answered BUSY.
+     *
+     * @param n at least 1 (default {@value #DEFAULT_MAX_CONNECTIONS})
+     * @return this builder
+     */
     public B maxConnections(int n) {
         this.maxConnections = checkRange("maxConnections", n, 1, Integer.MAX_VALUE);
         return self();
     }
 
-    /** Connections held at most from one client address (default {@value #DEFAULT_MAX_CONNECTIONS_PER_CLIENT}). */
+    /**
+     * The connections held at most from one client address; more are answered BUSY.
+     *
+     * @param n at least 1 (default {@value #DEFAULT_MAX_CONNECTIONS_PER_CLIENT})
+     * @return this builder
+     */
     public B maxConnectionsPerClient(int n) {
         this.maxConnectionsPerClient = checkRange("maxConnectionsPerClient", n, 1, Integer.MAX_VALUE);
         return self();

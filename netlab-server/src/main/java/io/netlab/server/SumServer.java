@@ -22,19 +22,38 @@ public final class SumServer {
     private SumServer() {
     }
 
-    /** A builder: a default name, a random number in 1..100, the lab's range, shutdown on an out-of-range number. */
+    /** {@return a builder: a default name, a random number in 1..100, the lab's range, shutdown on an out-of-range number} */
     public static Builder builder() {
         return new Builder();
     }
 
     /** Hears what the server does with each request; called on event loops, possibly concurrently. */
     public interface Listener {
-        /** A request in range was answered with the sum. */
+        /**
+         * A request in range was answered with the sum.
+         *
+         * @param client       the client's address
+         * @param clientName   the client's name, as received (escape it before printing)
+         * @param clientNumber the client's number
+         * @param serverName   the server's name
+         * @param serverNumber the server's number
+         * @param sum          the sum sent back
+         */
         default void answered(SocketAddress client, String clientName, int clientNumber, String serverName,
                               int serverNumber, long sum) {
         }
 
-        /** A request out of range was refused; {@code shuttingDown} when the server stops because of it. */
+        /**
+         * A request out of range was refused.
+         *
+         * @param client       the client's address
+         * @param clientName   the client's name, as received (escape it before printing)
+         * @param clientNumber the client's number
+         * @param serverName   the server's name
+         * @param min          the smallest number accepted
+         * @param max          the largest number accepted
+         * @param shuttingDown whether the server stops because of it
+         */
         default void refused(SocketAddress client, String clientName, int clientNumber, String serverName, int min,
                              int max, boolean shuttingDown) {
         }
@@ -54,8 +73,10 @@ public final class SumServer {
         }
 
         /**
-         * The server's name, at most {@value SumConstants#MAX_NAME_LENGTH} bytes of UTF-8 (the protocol's limit).
+         * The server's name, sent in every reply.
          *
+         * @param name at most {@value SumConstants#MAX_NAME_LENGTH} bytes of UTF-8 (the protocol's limit)
+         * @return this builder
          * @throws IllegalArgumentException when it is longer
          */
         public Builder name(String name) {
@@ -69,13 +90,24 @@ public final class SumServer {
             return this;
         }
 
-        /** The server's number (default: random in the range). */
+        /**
+         * The server's number, added to each client's.
+         *
+         * @param number any int (default: random in the range)
+         * @return this builder
+         */
         public Builder number(int number) {
             this.number = number;
             return this;
         }
 
-        /** The numbers accepted from clients (default: the lab's 1..100). */
+        /**
+         * The numbers accepted from clients (default: the lab's 1..100).
+         *
+         * @param min the smallest number accepted
+         * @param max the largest number accepted, at least {@code min}
+         * @return this builder
+         */
         public Builder range(int min, int max) {
             if (min > max) {
                 throw new IllegalArgumentException("min: " + min + " (expected: <= max " + max + ')');
@@ -85,13 +117,23 @@ public final class SumServer {
             return this;
         }
 
-        /** Refuse out-of-range numbers but keep serving, instead of shutting down (the lab's way, the default). */
+        /**
+         * Whether to refuse out-of-range numbers and keep serving, instead of shutting down (the lab's way).
+         *
+         * @param keepRunning {@code true} to keep running (default: no)
+         * @return this builder
+         */
         public Builder keepRunning(boolean keepRunning) {
             this.keepRunning = keepRunning;
             return this;
         }
 
-        /** Where the lab's display goes (default: nowhere; the command line prints it). */
+        /**
+         * Where the lab's display goes.
+         *
+         * @param listener the listener (default: none; the command line prints the display)
+         * @return this builder
+         */
         public Builder listener(Listener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
             return this;

@@ -23,6 +23,7 @@ public enum Transport {
     /**
      * Resolves {@link #AUTO} to a concrete transport and checks that {@link #EPOLL} can be used.
      *
+     * @return {@link #EPOLL} or {@link #NIO}
      * @throws IllegalStateException when epoll was asked for but cannot be loaded here
      */
     public Transport resolve() {

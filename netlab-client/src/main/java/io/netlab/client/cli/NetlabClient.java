@@ -12,7 +12,6 @@ import io.netlab.client.EchoClient;
 import io.netlab.client.Endpoint;
 import io.netlab.client.FetchOptions;
 import io.netlab.client.FileFetcher;
-import io.netlab.client.Progress;
 import io.netlab.client.SumClient;
 import io.netlab.client.TransferResult;
 import io.netlab.client.Transport;
@@ -31,6 +30,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,15 +40,15 @@ import java.util.concurrent.Callable;
 /**
  * The netlab client command line: {@code SERVER:PORT:REMOTE_PATH LOCAL_PATH} fetches a file,
  * {@code sum SERVER:PORT} adds two numbers with a sum server, {@code echo SERVER:PORT [TEXT]} talks to the echo
- * service. Failures print one line ({@code --verbose} adds the stack trace) and exit with 1.
+ * service. Failures print one line ({@code --verbose} adds the stack trace) and exit with a code that says what
+ * failed ({@link ExitCodes}, listed by {@code --help}).
  */
 @Command(name = "netlab-client", mixinStandardHelpOptions = true, versionProvider = NetlabClient.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Fetches a file from a netlab file server (the lab's exercise 3), verifies its size and digest,",
-            "and only then moves it into place. Subcommands: 'sum' (adding two numbers) and 'echo' (uppercase lines)."},
-        subcommands = {NetlabClient.Sum.class, NetlabClient.Echo.class},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done", "1:failed (one line on standard error says why)", "2:bad command line"})
+        description = {"Fetches a file from a netlab file server (the lab's exercise 3), verifies its size and digest, "
+                + "and only then moves it into place.",
+            "The commands 'sum' (adding two numbers) and 'echo' (uppercase lines) are the other lab clients."},
+        subcommands = {NetlabClient.Sum.class, NetlabClient.Echo.class})
 public final class NetlabClient implements Callable<Integer> {
 
     @Spec
@@ -69,11 +69,16 @@ public final class NetlabClient implements Callable<Integer> {
     @Option(names = "--digest", paramLabel = "crc32c|sha256|none", description = "integrity check (default: crc32c)")
     String digest = "crc32c";
 
-    @Option(names = {"-f", "--force"}, description = "replace LOCAL_PATH if it exists (only once the new file is verified)")
+    @Option(names = {"-f", "--force"}, description = "replace LOCAL_PATH if it exists (only once the new file is "
+            + "verified); with '-', write binary data to a terminal")
     boolean force;
 
-    @Option(names = {"-q", "--quiet"}, description = "no progress bar")
-    boolean quiet;
+    @Option(names = "--progress", description = "show a progress bar on standard error (default: when standard error "
+            + "is a terminal)")
+    boolean progress;
+
+    @Option(names = {"--no-progress", "-q", "--quiet"}, description = "never show a progress bar")
+    boolean noProgress;
 
     @Option(names = {"-C", "--continue"}, description = "continue the partial file an interrupted fetch into LOCAL_PATH "
             + "left (the check at the end still covers the whole file)")
@@ -84,11 +89,24 @@ public final class NetlabClient implements Callable<Integer> {
 
     /** Options every client takes. */
     static final class Common {
-        @Option(names = "--timeout", paramLabel = "SECONDS", description = "give up when the server is silent this long (default: ${DEFAULT-VALUE})")
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec mixee;
+
         int timeout = 30;
 
-        @Option(names = "--connect-timeout", paramLabel = "SECONDS", description = "time allowed to connect (default: ${DEFAULT-VALUE})")
         int connectTimeout = 10;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
+                description = "give up when the server is silent this long, 1 or more (default: ${DEFAULT-VALUE})")
+        void timeout(int seconds) {
+            timeout = atLeast(mixee, "--timeout", seconds, 1);
+        }
+
+        @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "10",
+                description = "time allowed to connect, 1 or more (default: ${DEFAULT-VALUE})")
+        void connectTimeout(int seconds) {
+            connectTimeout = atLeast(mixee, "--connect-timeout", seconds, 1);
+        }
 
         @Option(names = "--transport", paramLabel = "auto|epoll|nio", description = "I/O transport (default: auto)")
         String transport = "auto";
@@ -130,23 +148,36 @@ public final class NetlabClient implements Callable<Integer> {
         FetchOptions options = FetchOptions.builder().blockSize(blockSize).digest(algorithm).force(force)
                 .connectTimeout(Duration.ofSeconds(common.connectTimeout)).readTimeout(Duration.ofSeconds(common.timeout))
                 .transport(common.transport(spec)).resume(resume).build();
+        if (progress && noProgress) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--progress and --no-progress: choose one");
+        }
         boolean toStdout = local.equals("-");
         if (toStdout && resume) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--continue: LOCAL_PATH is '-' (expected: a file; standard output keeps no partial file)");
         }
+        boolean refuseBinary = toStdout && !force && Terminals.isTerminal(Terminals.STDOUT);
         Path localPath = LocalPath.parse(spec, local);
         return run(common, () -> {
             TransferResult r;
-            if (toStdout) {
-                // never closed: closing descriptor 1 would free it for the next file the JVM opens
-                r = FileFetcher.fetchTo(endpoint, endpoint.path(), LocalPath.standardOutput(), options, Progress.NONE);
-            } else if (LocalPath.namesDirectory(local)) {
-                r = FileFetcher.fetchInto(endpoint, endpoint.path(), localPath, options,
-                        ConsoleProgress.forTerminal(endpoint.path(), quiet));
-            } else {
-                r = FileFetcher.fetch(endpoint, endpoint.path(), localPath, options,
-                        ConsoleProgress.forTerminal(endpoint.path(), quiet));
+            try (ConsoleProgress bar = ConsoleProgress.forFetch(endpoint.path(), progress ? Boolean.TRUE
+                    : noProgress ? Boolean.FALSE : null, toStdout)) {
+                if (toStdout) {
+                    // never closed: closing descriptor 1 would free it for the next file the JVM opens
+                    GatheringByteChannel stdout = LocalPath.standardOutput();
+                    r = FileFetcher.fetchTo(endpoint, endpoint.path(),
+                            refuseBinary ? Terminals.refuseBinary(stdout) : stdout, options, bar);
+                } else if (LocalPath.namesDirectory(local)) {
+                    r = FileFetcher.fetchInto(endpoint, endpoint.path(), localPath, options, bar);
+                } else {
+                    r = FileFetcher.fetch(endpoint, endpoint.path(), localPath, options, bar);
+                }
+                bar.done(r);
+            } catch (ClientException e) {
+                if (e.getCause() instanceof Terminals.BinaryOutputException binary) {
+                    throw new ClientException(ClientException.Kind.LOCAL, binary.getMessage(), binary);
+                }
+                throw e;
             }
             (toStdout ? System.err : System.out).println("fetched " + PeerText.escape(endpoint.path()) + ": " + Units.bytes(r.bytes())
                     + (r.bytes() >= 1024 ? " (" + r.bytes() + " bytes)" : "") + " in " + Units.seconds(r.nanos())
@@ -160,8 +191,9 @@ public final class NetlabClient implements Callable<Integer> {
 
     /** {@code sum SERVER:PORT}: the lab's "adding two numbers" client. */
     @Command(name = "sum", mixinStandardHelpOptions = true, versionProvider = NetlabClient.Version.class, sortOptions = false,
-            description = {"Adds two numbers (the lab's exercise 2): sends a name and a number 1..100, prints both",
-                "names, both numbers and the sum, and checks the server's sum. Asks on the keyboard for what is not given.",
+            description = {"Adds two numbers with a sum server (the lab's exercise 2).",
+                "Sends a name and a number 1..100, prints both names, both numbers and the sum, and checks the "
+                    + "server's sum. Asks on the keyboard for what is not given.",
                 "A number outside 1..100 is sent with a warning: it makes the lab's server shut down."})
     static final class Sum implements Callable<Integer> {
         @Spec
@@ -266,8 +298,9 @@ public final class NetlabClient implements Callable<Integer> {
 
     /** {@code echo SERVER:PORT [TEXT]}: the lab's example client. */
     @Command(name = "echo", mixinStandardHelpOptions = true, versionProvider = NetlabClient.Version.class, sortOptions = false,
-            description = {"Sends TEXT (or each line typed on the keyboard) to the echo server and prints its answer,",
-                "the same text in upper case (the lab's exercise 1, TCPClient.py)."})
+            description = {"Sends text to the echo server and prints its answer (the lab's exercise 1).",
+                "Sends TEXT (or each line typed on the keyboard) and prints the answer, the same text in upper case, "
+                    + "as TCPClient.py does."})
     static final class Echo implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -317,7 +350,7 @@ public final class NetlabClient implements Callable<Integer> {
         int run() throws Exception;
     }
 
-    /** Runs an action, turning every failure into one line on standard error and exit code 1. */
+    /** Runs an action, turning every failure into one line on standard error and its {@link ExitCodes exit code}. */
     static int run(Common common, Action action) {
         try {
             return action.run();
@@ -326,18 +359,35 @@ public final class NetlabClient implements Callable<Integer> {
             if (common.verbose && e.getCause() != null) {
                 e.getCause().printStackTrace(System.err);
             }
-            return 1;
+            return ExitCodes.of(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             System.err.println("netlab-client: interrupted");
-            return 1;
+            return ExitCodes.FAILED;
         } catch (Exception e) {
             System.err.println("netlab-client: " + e);
             if (common.verbose) {
                 e.printStackTrace(System.err);
             }
-            return 1;
+            return ExitCodes.FAILED;
         }
+    }
+
+    /**
+     * Checks a numeric option while the command line is parsed.
+     *
+     * @param spec  the command, for the usage error
+     * @param name  the option's name, e.g. {@code --timeout}
+     * @param value what was given
+     * @param min   the smallest value accepted
+     * @return {@code value}
+     * @throws CommandLine.ParameterException {@code "--timeout: 0 (expected: >= 1)"}: exit 2
+     */
+    static int atLeast(CommandSpec spec, String name, int value, int min) {
+        if (value < min) {
+            throw new CommandLine.ParameterException(spec.commandLine(), name + ": " + value + " (expected: >= " + min + ')');
+        }
+        return value;
     }
 
     static Endpoint endpoint(CommandSpec spec, String text, boolean withPath) {
@@ -348,23 +398,78 @@ public final class NetlabClient implements Callable<Integer> {
         }
     }
 
-    /** Runs the client command line and exits with its code. */
+    /**
+     * Runs the client command line and exits with its code.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
+        quietMachineId();
         // Netty's own warnings go to java.util.logging (standard error); no logging framework to start
         io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
                 io.netty.util.internal.logging.JdkLoggerFactory.INSTANCE);
         System.exit(commandLine().execute(args));
     }
 
-    /** The configured command line (also used by tests). */
+    /**
+     * Gives Netty a machine id before it looks for one: in a container whose only interface is the loopback it
+     * finds no hardware address and warns in two lines, then uses random bytes. Random bytes are all a channel id
+     * needs, so this gives them up front (unless {@code -Dio.netty.machineId} is set).
+     */
+    static void quietMachineId() {
+        if (System.getProperty("io.netty.machineId") == null) {
+            byte[] id = new byte[8];
+            java.util.concurrent.ThreadLocalRandom.current().nextBytes(id);
+            id[0] |= 0x02;  // a locally administered address, as no real interface has
+            System.setProperty("io.netty.machineId", java.util.HexFormat.ofDelimiter(":").formatHex(id));
+        }
+    }
+
+    /** {@return the configured command line (also used by tests)} */
     public static CommandLine commandLine() {
-        return new CommandLine(new NetlabClient()).setParameterExceptionHandler(NetlabClient::shortUsageError);
+        CommandLine cmd = new CommandLine(new NetlabClient()).setParameterExceptionHandler(NetlabClient::shortUsageError);
+        for (CommandLine c : List.of(cmd, cmd.getSubcommands().get("sum"), cmd.getSubcommands().get("echo"))) {
+            c.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCodes.help());
+        }
+        return cmd;
+    }
+
+    /**
+     * A command name after other arguments ({@code netlab-client localhost:9001 sum}) is a command in the wrong place.
+     *
+     * @param cmd  the command line that failed (the top one or a subcommand)
+     * @param args all the arguments
+     * @return what the right order is, or {@code null} when that is not the problem
+     */
+    static String misplacedCommand(CommandLine cmd, String[] args) {
+        CommandLine root = cmd;
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        if (args.length < 2 || root.getSubcommands().containsKey(args[0])) {
+            return null;
+        }
+        for (int i = 1; i < args.length; i++) {
+            if (root.getSubcommands().containsKey(args[i])) {
+                List<String> rest = new java.util.ArrayList<>(List.of(args));
+                rest.remove(i);
+                return "'" + args[i] + "' is a command and comes first: " + root.getCommandName() + ' ' + args[i] + ' '
+                        + String.join(" ", rest);
+            }
+        }
+        return null;
     }
 
     /** A bad command line in two lines — what is wrong, and where to find help — then exit code 2. */
     private static int shortUsageError(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
+        String misplaced = misplacedCommand(cmd, args);
+        if (misplaced != null) {
+            err.println("netlab-client: " + misplaced);
+            err.println("Try 'netlab-client --help' for more information.");
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        }
         err.println("netlab-client: " + ex.getMessage());
         CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
         err.println("Try '" + cmd.getCommandSpec().qualifiedName(" ") + " --help' for more information.");

@@ -16,7 +16,7 @@ public final class DroppingAsyncAppender extends AsyncAppender {
     private long dropped;
     private long droppedInAll;
 
-    /** Lines dropped since the server started. */
+    /** {@return the lines dropped since the server started} */
     public synchronized long droppedInAll() {
         return droppedInAll;
     }

@@ -32,7 +32,7 @@ public final class LabDisplay implements SumServer.Listener {
         this.out = out;
     }
 
-    /** The command line's display: bare lines through the {@code netlab.lab} logger (see netlab-server-logback.xml). */
+    /** {@return the command line's display: bare lines through the {@code netlab.lab} logger (see netlab-server-logback.xml)} */
     public static LabDisplay toLog() {
         Logger lab = LoggerFactory.getLogger("netlab.lab");
         return new LabDisplay((Consumer<String>) lab::info);

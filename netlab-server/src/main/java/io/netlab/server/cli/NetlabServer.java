@@ -21,27 +21,36 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The netlab server command line: {@code PORT [--root DIR]} serves files, {@code sum PORT} adds two numbers,
- * {@code echo PORT} uppercases lines. Every server runs until SIGINT/SIGTERM and then shuts down gracefully;
+ * {@code echo PORT} uppercases lines. Every server runs until SIGTERM, SIGINT or SIGHUP, then shuts down gracefully
+ * and exits 0 ({@link StopSignals}); a second signal stops it at once;
  * the sum server also stops when a client sends an out-of-range number.
  */
 @Command(name = "netlab-server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Serves the files under a directory (the lab's exercise 3).",
-            "Subcommands run the other lab servers: 'sum' (adding two numbers) and 'echo' (uppercase lines)."},
-        subcommands = {NetlabServer.Sum.class, NetlabServer.Echo.class},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped normally (signal, or an out-of-range number for 'sum')", "1:failed to start",
-            "2:bad command line"})
+            "The commands 'sum' (adding two numbers) and 'echo' (uppercase lines) run the other lab servers."},
+        subcommands = {NetlabServer.Sum.class, NetlabServer.Echo.class})
 public final class NetlabServer implements Callable<Integer> {
 
     @Spec
@@ -73,23 +82,54 @@ public final class NetlabServer implements Callable<Integer> {
                 description = "I/O transport (default: auto, epoll where available)")
         Transport transport = Transport.AUTO;
 
-        @Option(names = "--threads", paramLabel = "N", description = "event loop threads (default: 0, twice the cores)")
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec mixee;
+
         int threads;
-
-        @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "close connections idle this long (default: ${DEFAULT-VALUE})")
         int idleTimeout = 60;
-
-        @Option(names = "--request-timeout", paramLabel = "SECONDS", description = "time a client has to send its request (default: ${DEFAULT-VALUE})")
         int requestTimeout = 10;
-
-        @Option(names = "--grace", paramLabel = "SECONDS", description = "on shutdown, time given to transfers in progress (default: ${DEFAULT-VALUE})")
         int grace = 10;
-
-        @Option(names = "--max-connections", paramLabel = "N", description = "connections held at most; more are answered BUSY (default: ${DEFAULT-VALUE})")
         int maxConnections = ServerBuilder.DEFAULT_MAX_CONNECTIONS;
-
-        @Option(names = "--max-connections-per-client", paramLabel = "N", description = "connections held at most from one address (default: ${DEFAULT-VALUE})")
         int maxConnectionsPerClient = ServerBuilder.DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
+
+        // each numeric option is checked as it is parsed: one line and exit 2, in the option's own name and unit
+
+        @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+                description = "event loop threads, 0..1024 (default: 0, twice the cores)")
+        void threads(int n) {
+            threads = range(mixee, "--threads", n, 0, 1024);
+        }
+
+        @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "60",
+                description = "close connections idle this long, 1 or more (default: ${DEFAULT-VALUE})")
+        void idleTimeout(int seconds) {
+            idleTimeout = range(mixee, "--idle-timeout", seconds, 1, Integer.MAX_VALUE);
+        }
+
+        @Option(names = "--request-timeout", paramLabel = "SECONDS", defaultValue = "10",
+                description = "time a client has to send its request, 1 or more (default: ${DEFAULT-VALUE})")
+        void requestTimeout(int seconds) {
+            requestTimeout = range(mixee, "--request-timeout", seconds, 1, Integer.MAX_VALUE);
+        }
+
+        @Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "10",
+                description = "on shutdown, time given to transfers in progress, 0 or more (default: ${DEFAULT-VALUE})")
+        void grace(int seconds) {
+            grace = range(mixee, "--grace", seconds, 0, Integer.MAX_VALUE);
+        }
+
+        @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + ServerBuilder.DEFAULT_MAX_CONNECTIONS,
+                description = "connections held at most, 1 or more; more are answered BUSY (default: ${DEFAULT-VALUE})")
+        void maxConnections(int n) {
+            maxConnections = range(mixee, "--max-connections", n, 1, Integer.MAX_VALUE);
+        }
+
+        @Option(names = "--max-connections-per-client", paramLabel = "N",
+                defaultValue = "" + ServerBuilder.DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
+                description = "connections held at most from one address, 1 or more (default: ${DEFAULT-VALUE})")
+        void maxConnectionsPerClient(int n) {
+            maxConnectionsPerClient = range(mixee, "--max-connections-per-client", n, 1, Integer.MAX_VALUE);
+        }
 
         @Option(names = "--wire-log", description = "log every byte sent and received (very verbose)")
         boolean wireLog;
@@ -107,13 +147,7 @@ public final class NetlabServer implements Callable<Integer> {
                     throw new CommandLine.ParameterException(spec.commandLine(), "--bind: unknown address: " + bind);
                 }
             }
-            if (port < 0 || port > 65535) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "PORT: " + port + " (expected: 0..65535)");
-            }
-            if (maxConnections < 1 || maxConnectionsPerClient < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--max-connections: " + maxConnections
-                        + ", --max-connections-per-client: " + maxConnectionsPerClient + " (expected: >= 1)");
-            }
+            range(spec, "PORT", port, 0, 65535);
             try {
                 return builder.bind(address).port(port).transport(transport).threads(threads)
                         .idleTimeout(Duration.ofSeconds(idleTimeout)).requestTimeout(Duration.ofSeconds(requestTimeout))
@@ -167,9 +201,12 @@ public final class NetlabServer implements Callable<Integer> {
         FileRoot fileRoot;
         try {
             fileRoot = new FileRoot(root);
+            try (DirectoryStream<Path> readable = Files.newDirectoryStream(fileRoot.path())) {
+                readable.iterator().hasNext();  // a root the server may not read would refuse every request
+            }
         } catch (IOException e) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--root: " + root + " is not a readable directory (" + e.getMessage() + ')');
+                    "--root: " + root + " is not a readable directory (" + describe(e) + ')');
         }
         FileServer.Builder builder = common.applyTo(FileServer.builder(), spec, port)
                 .root(fileRoot).maxBlockSize(maxBlockSize).sendMode(sendMode);
@@ -178,8 +215,9 @@ public final class NetlabServer implements Callable<Integer> {
 
     /** {@code sum PORT}: the lab's "adding two numbers" server. */
     @Command(name = "sum", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
-            description = {"Adds two numbers (the lab's exercise 2): each client sends a name and a number 1..100;",
-                "the server prints both names, both numbers and the sum, and replies with its name, number and the sum.",
+            description = {"Adds two numbers (the lab's exercise 2).",
+                "Each client sends a name and a number 1..100; the server prints both names, both numbers and the sum, "
+                    + "and replies with its name, its number and the sum.",
                 "An out-of-range number makes it reply with an error and exit (0), unless --keep-running."})
     static final class Sum implements Callable<Integer> {
         @Spec
@@ -220,7 +258,8 @@ public final class NetlabServer implements Callable<Integer> {
 
     /** {@code echo PORT}: the lab's example service. */
     @Command(name = "echo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
-            description = "Answers every line with the same line in upper case (the lab's exercise 1, TCPServer.py).")
+            description = {"Answers every line in upper case (the lab's exercise 1).",
+                "Each UTF-8 line a client sends comes back in upper case, as TCPServer.py does."})
     static final class Echo implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -247,12 +286,24 @@ public final class NetlabServer implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return 1;
         } catch (Exception e) {
-            System.err.println("netlab-server: cannot listen on " + where + ": " + e.getMessage());
+            System.err.println("netlab-server: " + cannotListen(where, e));
             return 1;
         }
         logger.info("netlab {} server listening on {} ({}, transport {})", what,
                 server.localAddress().getAddress().getHostAddress() + ':' + server.localAddress().getPort(), details,
                 server.transport());
+        // a stop signal closes the server gracefully and the command returns 0; a second one stops it at once
+        AtomicBoolean signalled = new AtomicBoolean();
+        StopSignals.install((name, number) -> {
+            if (signalled.compareAndSet(false, true)) {
+                logger.info("signal received: shutting down (SIG{})", name);
+                server.close();
+            } else {
+                logger.warn("second signal (SIG{}): stopping now, without waiting for transfers", name);
+                Runtime.getRuntime().halt(128 + number);
+            }
+        });
+        // any other end of the JVM (a signal the JVM keeps, System.exit elsewhere) still closes the server
         Thread hook = new Thread(() -> {
             if (!server.isStopping()) {
                 logger.info("signal received: shutting down");
@@ -270,8 +321,82 @@ public final class NetlabServer implements Callable<Integer> {
         return 0;
     }
 
-    /** Runs the server command line and exits with its code. */
+    /**
+     * Checks a numeric option or parameter.
+     *
+     * @param spec  the command, for the usage error
+     * @param name  the option's name, e.g. {@code --threads}
+     * @param value what was given
+     * @param min   the smallest value accepted
+     * @param max   the largest value accepted
+     * @return {@code value}
+     * @throws CommandLine.ParameterException {@code "--threads: -1 (expected: 0..1024)"} or
+     *                                        {@code "--grace: -1 (expected: >= 0)"}: exit 2
+     */
+    static int range(CommandSpec spec, String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new CommandLine.ParameterException(spec.commandLine(), name + ": " + value + " (expected: "
+                    + (max == Integer.MAX_VALUE ? ">= " + min : min + ".." + max) + ')');
+        }
+        return value;
+    }
+
+    /** {@return why a directory cannot be served, in words} */
+    private static String describe(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+
+    /**
+     * Says in words why the server could not listen, instead of {@code bind(..) failed with error(-98)}.
+     *
+     * @param where the address and port asked for, e.g. {@code *:80}
+     * @param e     what {@link ServerBuilder#start()} threw
+     * @return one line for the user
+     */
+    static String cannotListen(String where, Exception e) {
+        String m = String.valueOf(e.getMessage());
+        String port = where.substring(where.lastIndexOf(':') + 1);
+        if (m.contains("Address already in use") || m.contains("error(-98)")) {
+            return "cannot listen on " + where + ": port " + port + " is already in use (is another server running?)";
+        }
+        if (m.contains("Permission denied") || m.contains("error(-13)")) {
+            return "cannot listen on " + where + ": permission denied: port " + port + " is privileged (it needs root "
+                    + "or CAP_NET_BIND_SERVICE; use a port above 1023)";
+        }
+        if (m.contains("Cannot assign requested address") || m.contains("error(-99)")) {
+            return "cannot listen on " + where + ": " + where.substring(0, where.lastIndexOf(':'))
+                    + " is not an address of this machine";
+        }
+        return "cannot listen on " + where + ": " + (e.getMessage() != null ? m : e.toString());
+    }
+
+    /**
+     * Gives Netty a machine id before it looks for one: in a container whose only interface is the loopback it
+     * finds no hardware address and warns in two lines, then uses random bytes. Random bytes are all a channel id
+     * needs, so this gives them up front (unless {@code -Dio.netty.machineId} is set).
+     */
+    static void quietMachineId() {
+        if (System.getProperty("io.netty.machineId") == null) {
+            byte[] id = new byte[8];
+            ThreadLocalRandom.current().nextBytes(id);
+            id[0] |= 0x02;  // a locally administered address, as no real interface has
+            System.setProperty("io.netty.machineId", HexFormat.ofDelimiter(":").formatHex(id));
+        }
+    }
+
+    /**
+     * Runs the server command line and exits with its code.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
+        quietMachineId();
         // the command line's logging set-up; named so that it never configures an application embedding the servers
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "netlab-server-logback.xml");
@@ -292,16 +417,65 @@ public final class NetlabServer implements Callable<Integer> {
         System.exit(code);
     }
 
-    /** The configured command line (also used by tests). */
+    /** {@return the configured command line (also used by tests)} */
     public static CommandLine commandLine() {
-        return new CommandLine(new NetlabServer()).setCaseInsensitiveEnumValuesAllowed(true)
+        CommandLine cmd = new CommandLine(new NetlabServer()).setCaseInsensitiveEnumValuesAllowed(true)
                 .setParameterExceptionHandler(NetlabServer::shortUsageError);
+        for (CommandLine c : List.of(cmd, cmd.getSubcommands().get("sum"), cmd.getSubcommands().get("echo"))) {
+            c.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(EXIT_CODES);
+        }
+        return cmd;
+    }
+
+    /** What {@code --help} says about exit codes, for every server. */
+    private static final Map<String, String> EXIT_CODES = exitCodes();
+
+    private static Map<String, String> exitCodes() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("    0", "stopped normally: by SIGTERM, SIGINT or SIGHUP after the graceful close (or, for 'sum', by an "
+                + "out-of-range number)");
+        m.put("    1", "failed to start (the message says why)");
+        m.put("    2", "bad command line");
+        m.put("128+N", "stopped at once by a second signal N during the graceful close (Ctrl-C twice: 130)");
+        return m;
+    }
+
+    /**
+     * A command name after other arguments ({@code netlab-server 9101 sum}) is a command in the wrong place.
+     *
+     * @param cmd  the command line that failed to parse (the top one or a subcommand)
+     * @param args all the arguments
+     * @return what the right order is, or {@code null} when that is not the problem
+     */
+    static String misplacedCommand(CommandLine cmd, String[] args) {
+        CommandLine root = cmd;
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        if (args.length < 2 || root.getSubcommands().containsKey(args[0])) {
+            return null;
+        }
+        for (int i = 1; i < args.length; i++) {
+            if (root.getSubcommands().containsKey(args[i])) {
+                List<String> rest = new ArrayList<>(List.of(args));
+                rest.remove(i);
+                return "'" + args[i] + "' is a command and comes first: " + root.getCommandName() + ' ' + args[i] + ' '
+                        + String.join(" ", rest);
+            }
+        }
+        return null;
     }
 
     /** A bad command line in two lines — what is wrong, and where to find help — then exit code 2. */
     private static int shortUsageError(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
+        String misplaced = misplacedCommand(cmd, args);
+        if (misplaced != null) {
+            err.println("netlab-server: " + misplaced);
+            err.println("Try 'netlab-server --help' for more information.");
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        }
         err.println("netlab-server: " + ex.getMessage());
         CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
         err.println("Try '" + cmd.getCommandSpec().qualifiedName(" ") + " --help' for more information.");
