@@ -233,13 +233,13 @@ class JarProcessIT {
         Files.writeString(root.resolve("data.txt"), "data\n");
         Server server = new Server("0", "--root", root.toString());
         Result missing = client(null, "127.0.0.1:" + server.port + ":data.txt", "newdir/");
-        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.exit()).as("local file error").isEqualTo(11);
         assertThat(missing.err()).isEqualTo("netlab-client: destination directory does not exist: newdir/\n");
         assertThat(tmp.resolve("newdir")).as("no file where a directory was asked for").doesNotExist();
 
         Files.writeString(tmp.resolve("plain"), "a file\n");
         Result notDir = client(null, "--force", "127.0.0.1:" + server.port + ":data.txt", "plain/");
-        assertThat(notDir.exit()).isEqualTo(1);
+        assertThat(notDir.exit()).as("local file error").isEqualTo(11);
         assertThat(notDir.err()).startsWith("netlab-client: destination: plain is not a directory");
         assertThat(tmp.resolve("plain")).hasContent("a file");
 
@@ -257,7 +257,7 @@ class JarProcessIT {
         String expected = "netlab-client: standard output is closed (or not open for writing): LOCAL_PATH '-' writes "
                 + "the file there\n";
         Result closed = clientThroughShell("exec \"$@\" >&-", "127.0.0.1:" + server.port + ":data.bin", "-");
-        assertThat(closed.exit()).isEqualTo(1);
+        assertThat(closed.exit()).as("local file error").isEqualTo(11);
         assertThat(closed.err()).isEqualTo(expected);
         // through the launcher, whose first run records a class-data archive at exit: the JVM crashed there (139)
         Path launcher = Path.of(System.getProperty("netlab.launcher", "../bin/netlab-client")).toAbsolutePath();
@@ -270,7 +270,7 @@ class JarProcessIT {
         started.add(p);
         String err = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(err).isEqualTo(1);
+        assertThat(p.exitValue()).as(err).isEqualTo(11);
         assertThat(err).isEqualTo(expected);
 
         Result open = client(null, "127.0.0.1:" + server.port + ":data.bin", "-");
@@ -319,7 +319,7 @@ class JarProcessIT {
         assertThat(lines.out()).isEqualTo("FIRST\nSECOND PART\n");
 
         Result refused = client(null, "echo", "127.0.0.1:" + server.port, "x".repeat(9000));
-        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.exit()).as("the server refused for another reason").isEqualTo(9);
         assertThat(refused.out()).isEmpty();
         assertThat(refused.err()).startsWith("netlab-client: the server refused: line longer than ").endsWith(" bytes\n");
 
