@@ -10,7 +10,10 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Locale;
 
-/** The lab's example service: answers every line with the same line uppercased. */
+/**
+ * The lab's example service: answers every piece of text that {@link EchoTextDecoder} cuts (a line with its
+ * {@code "\n"}, or text that ended with a pause or a half-close) with the same text uppercased, in one write.
+ */
 @Sharable
 final class EchoServerHandler extends SimpleChannelInboundHandler<String> {
     static final EchoServerHandler INSTANCE = new EchoServerHandler();
@@ -23,8 +26,8 @@ final class EchoServerHandler extends SimpleChannelInboundHandler<String> {
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, String line) {
-        ctx.writeAndFlush(line.toUpperCase(Locale.ROOT) + "\n");
+    protected void channelRead0(ChannelHandlerContext ctx, String text) {
+        ctx.writeAndFlush(text.toUpperCase(Locale.ROOT));
     }
 
 

@@ -5,7 +5,7 @@ package io.netlab.server;
  * <pre>
  * file: [wire-log] idle -> limiter -> frame-decoder -> frame-encoder -> chunked-writer -> file-handler
  * sum:  [wire-log] idle -> limiter -> frame-decoder -> frame-encoder -> sum-handler
- * echo: [wire-log] idle -> limiter -> line-decoder -> string-decoder -> string-encoder -> echo-handler
+ * echo: [wire-log] idle -> limiter -> line-decoder -> string-encoder -> echo-handler -> half-close
  * </pre>
  */
 public final class PipelineNames {
@@ -25,14 +25,15 @@ public final class PipelineNames {
     public static final String FILE_HANDLER = "file-handler";
     /** The sum server's handler. */
     public static final String SUM_HANDLER = "sum-handler";
-    /** LineBasedFrameDecoder of the echo service. */
+    /** The echo service's text decoder: lines, and text ended by a pause or a half-close. */
     public static final String LINE_DECODER = "line-decoder";
-    /** UTF-8 StringDecoder of the echo service. */
-    public static final String STRING_DECODER = "string-decoder";
     /** UTF-8 StringEncoder of the echo service. */
     public static final String STRING_ENCODER = "string-encoder";
     /** The echo service's handler. */
     public static final String ECHO_HANDLER = "echo-handler";
+
+    /** Closes a connection once its peer has half-closed and the last answers are written. */
+    public static final String HALF_CLOSE = "half-close";
 
     private PipelineNames() {
     }

@@ -10,8 +10,6 @@ import io.netlab.codec.SumEncoder;
 import io.netlab.codec.SumError;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.LineBasedFrameDecoder;
-import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.codec.string.StringEncoder;
 import io.netty.handler.stream.ChunkedWriteHandler;
 
@@ -57,14 +55,15 @@ final class Protocols {
         }, reason -> new SumError(ErrorCode.BUSY, reason));
     }
 
-    /** The classic example: UTF-8 lines in, the same lines uppercased out. */
+    /** The classic example: UTF-8 lines (or text followed by a pause or a half-close) in, uppercased out. */
     static Protocol echo() {
         return new Protocol((ch, server) -> {
+            ch.config().setAllowHalfClosure(true);      // the textbook client's last bytes may come with a half-close
             ChannelPipeline p = ch.pipeline();
-            p.addLast(PipelineNames.LINE_DECODER, new LineBasedFrameDecoder(EchoServer.MAX_LINE));
-            p.addLast(PipelineNames.STRING_DECODER, new StringDecoder(StandardCharsets.UTF_8));
+            p.addLast(PipelineNames.LINE_DECODER, new EchoTextDecoder(EchoServer.MAX_LINE));
             p.addLast(PipelineNames.STRING_ENCODER, new StringEncoder(StandardCharsets.UTF_8));
             p.addLast(PipelineNames.ECHO_HANDLER, EchoServerHandler.INSTANCE);
+            p.addLast(PipelineNames.HALF_CLOSE, CloseOnInputShutdown.INSTANCE);
         }, reason -> "ERROR: server busy: " + reason + "\n");
     }
 }

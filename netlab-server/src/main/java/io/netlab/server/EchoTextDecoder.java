@@ -1,0 +1,73 @@
+package io.netlab.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.TooLongFrameException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Cuts the echo service's input into the pieces to answer, as UTF-8 strings: each line, with {@code "\n"} at its end
+ * (a {@code "\r"} before it is dropped), for nc and telnet users; and text without a newline once the peer has been
+ * quiet for a moment or has half-closed, without a {@code "\n"}, for the textbook client, which sends one sentence
+ * and waits. A character split across reads is never cut: the bytes of an unfinished one wait for the rest. More
+ * than {@code maxLine} bytes without a newline is a {@link TooLongFrameException}, and everything after it is
+ * discarded.
+ */
+final class EchoTextDecoder extends QuietInputDecoder {
+    private final int maxLine;
+    private boolean discarding;
+
+    EchoTextDecoder(int maxLine) {
+        this.maxLine = maxLine;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (discarding) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        int lf;
+        while ((lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n')) >= 0) {
+            int length = lf - in.readerIndex();
+            if (length > maxLine) {
+                throw tooLong(in, length);
+            }
+            int end = length > 0 && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+            String line = in.toString(in.readerIndex(), end - in.readerIndex(), StandardCharsets.UTF_8);
+            in.readerIndex(lf + 1);
+            out.add(line + '\n');
+        }
+        if (in.readableBytes() > maxLine) {
+            throw tooLong(in, in.readableBytes());
+        }
+    }
+
+    @Override
+    void quiet(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (discarding) {
+            return;
+        }
+        int n = completeUtf8Length(in);
+        if (n > 0) {
+            out.add(in.readCharSequence(n, StandardCharsets.UTF_8).toString());
+        }
+    }
+
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        decode(ctx, in, out);
+        if (!discarding && in.isReadable()) {
+            // the end of the input: an unfinished character can no longer be completed (it becomes U+FFFD)
+            out.add(in.readCharSequence(in.readableBytes(), StandardCharsets.UTF_8).toString());
+        }
+    }
+
+    private TooLongFrameException tooLong(ByteBuf in, int length) {
+        discarding = true;
+        in.skipBytes(in.readableBytes());
+        return new TooLongFrameException("line: over " + length + " bytes (expected: <= " + maxLine + ')');
+    }
+}
