@@ -200,7 +200,7 @@ public final class FileFetcher {
     }
 
     /** Moves the verified temporary file to the destination, atomically. */
-    private static void install(Path temp, Path destination, boolean force) throws IOException, ClientException {
+    static void install(Path temp, Path destination, boolean force) throws IOException, ClientException {
         try {
             Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
         } catch (UnsupportedOperationException notPosix) {
@@ -230,7 +230,7 @@ public final class FileFetcher {
      * (Files.createTempFile would do, but it initialises SecureRandom and the security providers, a sixth of a
      * one-shot fetch's start-up; an unguessable name is not needed, only a fresh one, which CREATE_NEW ensures.)
      */
-    private static Path createTemp(Path dir, String name) throws IOException {
+    static Path createTemp(Path dir, String name) throws IOException {
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         for (int attempt = 0; ; attempt++) {
             Path p = dir.resolve('.' + name + '.' + Long.toHexString(random.nextLong() & 0xFFFFFFFFL) + ".part");

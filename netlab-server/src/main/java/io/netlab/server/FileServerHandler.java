@@ -61,6 +61,13 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FileRequest> {
     }
 
     @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (requestDeadline != null) {
+            requestDeadline.cancel(false);      // another dialect took the connection (FileDialects)
+        }
+    }
+
+    @Override
     protected void channelRead0(ChannelHandlerContext ctx, FileRequest request) {
         if (requested) {
             refuse(ctx, ErrorCode.ILLEGAL_OPERATION, "a second FILE_REQUEST on one connection (expected: one request)");

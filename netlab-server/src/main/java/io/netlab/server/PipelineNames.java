@@ -3,7 +3,11 @@ package io.netlab.server;
 /**
  * Names of the handlers in the server pipelines, in pipeline order:
  * <pre>
- * file: [wire-log] idle -> limiter -> frame-decoder -> frame-encoder -> chunked-writer -> file-handler
+ * file: [wire-log] idle -> limiter -> [dialect] -> frame-decoder -> frame-encoder -> chunked-writer -> file-handler
+ *       once the dialect handler has seen the first bytes and removed itself, one of:
+ *       netlab: ... limiter -> frame-decoder -> frame-encoder -> chunked-writer -> file-handler
+ *       raw:    ... limiter -> raw-decoder -> chunked-writer -> raw-handler
+ *       http:   ... limiter -> http-codec -> http-aggregator -> chunked-writer -> http-handler
  * sum:  [wire-log] idle -> limiter -> frame-decoder -> frame-encoder -> sum-handler
  * echo: [wire-log] idle -> limiter -> line-decoder -> string-encoder -> echo-handler -> half-close
  * </pre>
@@ -32,6 +36,18 @@ public final class PipelineNames {
     /** The echo service's handler. */
     public static final String ECHO_HANDLER = "echo-handler";
 
+    /** DialectDetector: tells the dialects of a multi-dialect server apart by the first bytes, then leaves. */
+    public static final String DIALECT = "dialect";
+    /** The raw lab dialect's request decoder (the file name). */
+    public static final String RAW_DECODER = "raw-decoder";
+    /** The raw lab dialect's file sender. */
+    public static final String RAW_HANDLER = "raw-handler";
+    /** Netty's HttpServerCodec. */
+    public static final String HTTP_CODEC = "http-codec";
+    /** Netty's HttpObjectAggregator. */
+    public static final String HTTP_AGGREGATOR = "http-aggregator";
+    /** The HTTP file handler. */
+    public static final String HTTP_HANDLER = "http-handler";
     /** Closes a connection once its peer has half-closed and the last answers are written. */
     public static final String HALF_CLOSE = "half-close";
 

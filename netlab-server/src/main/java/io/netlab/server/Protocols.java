@@ -15,6 +15,8 @@ import io.netty.handler.stream.ChunkedWriteHandler;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -33,15 +35,29 @@ final class Protocols {
     record Protocol(BiConsumer<SocketChannel, RunningServer> pipeline, Function<String, Object> busy) {
     }
 
-    /** File transfer: frame codec, chunked writer, file handler. */
-    static Protocol file(FileRoot root, int maxBlockSize, Duration requestTimeout, SendMode sendMode) {
+    /**
+     * File transfer: frame codec, chunked writer, file handler; with more dialects than netlab, a
+     * {@link DialectDetector} in front, which replaces them for raw and HTTP peers ({@link FileDialects}).
+     */
+    static Protocol file(FileRoot root, int maxBlockSize, Duration requestTimeout, SendMode sendMode,
+                         Set<FileProtocol> protocols) {
+        boolean netlab = protocols.contains(FileProtocol.NETLAB);
         return new Protocol((ch, server) -> {
             ChannelPipeline p = ch.pipeline();
-            p.addLast(PipelineNames.FRAME_DECODER, FileFrameDecoder.forServer());
-            p.addLast(PipelineNames.FRAME_ENCODER, FileFrameEncoder.INSTANCE);
+            if (!protocols.equals(EnumSet.of(FileProtocol.NETLAB))) {
+                ch.config().setAllowHalfClosure(true);  // a raw request may end with a half-close
+                p.addLast(PipelineNames.DIALECT, new DialectDetector(
+                        new FileDialects(protocols, root, requestTimeout.toMillis()), requestTimeout.toMillis()));
+            }
+            if (netlab) {
+                p.addLast(PipelineNames.FRAME_DECODER, FileFrameDecoder.forServer());
+                p.addLast(PipelineNames.FRAME_ENCODER, FileFrameEncoder.INSTANCE);
+            }
             p.addLast(PipelineNames.CHUNKED_WRITER, new ChunkedWriteHandler());
-            p.addLast(PipelineNames.FILE_HANDLER,
-                    new FileServerHandler(root, maxBlockSize, requestTimeout.toMillis(), sendMode));
+            if (netlab) {
+                p.addLast(PipelineNames.FILE_HANDLER,
+                        new FileServerHandler(root, maxBlockSize, requestTimeout.toMillis(), sendMode));
+            }
         }, reason -> new FileError(ErrorCode.BUSY, reason));
     }
 

@@ -67,8 +67,10 @@ class ServerProtocolTest {
     }
 
     @Test
-    void httpRequestGetsAnErrorFrameAndOthersAreStillServed() throws Exception {
-        fileServer(Transport.AUTO);
+    void httpRequestToANetlabOnlyServerGetsAnErrorFrameAndOthersAreStillServed() throws Exception {
+        Files.writeString(root.resolve("hello.txt"), "hello, world\n");
+        server = local(FileServer.builder(), Transport.AUTO).root(root).protocols(java.util.EnumSet.of(FileProtocol.NETLAB))
+                .start();
         try (RawClient http = new RawClient(server.localAddress());
              RawClient good = new RawClient(server.localAddress())) {
             http.send("GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));

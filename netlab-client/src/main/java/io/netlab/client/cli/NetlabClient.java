@@ -75,6 +75,9 @@ public final class NetlabClient implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "no progress bar")
     boolean quiet;
 
+    @Option(names = "--raw", description = "speak the lab's raw dialect: send the bare name, save what comes until the server closes (no size or digest to check; --block-size and --digest do not apply)")
+    boolean raw;
+
     @Mixin
     Common common;
 
@@ -126,6 +129,9 @@ public final class NetlabClient implements Callable<Integer> {
         FetchOptions options = FetchOptions.builder().blockSize(blockSize).digest(algorithm).force(force)
                 .connectTimeout(Duration.ofSeconds(common.connectTimeout)).readTimeout(Duration.ofSeconds(common.timeout))
                 .transport(common.transport(spec)).build();
+        if (raw) {
+            return RawFetchCommand.run(this, endpoint, options);
+        }
         boolean toStdout = local.toString().equals("-");
         return run(common, () -> {
             TransferResult r;

@@ -62,6 +62,9 @@ public final class NetlabServer implements Callable<Integer> {
     SendMode sendMode = SendMode.AUTO;
 
     @Mixin
+    ProtocolsOption protocols;
+
+    @Mixin
     Common common;
 
     /** Options every server takes. */
@@ -171,7 +174,7 @@ public final class NetlabServer implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--root: " + root + " is not a readable directory (" + e.getMessage() + ')');
         }
-        FileServer.Builder builder = common.applyTo(FileServer.builder(), spec, port)
+        FileServer.Builder builder = protocols.applyTo(common.applyTo(FileServer.builder(), spec, port), spec)
                 .root(fileRoot).maxBlockSize(maxBlockSize).sendMode(sendMode);
         return serve("file", builder, common.where(port), "root " + fileRoot.path() + ", send mode " + sendMode);
     }

@@ -1,0 +1,95 @@
+package io.netlab.server;
+
+import io.netlab.codec.FileConstants;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannelConfig;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The file server's choice of dialect, once {@link DialectDetector} knows what the first bytes are:
+ * <ul>
+ *   <li>a netlab frame: the netlab handlers, set up as on a netlab-only server, take the bytes;</li>
+ *   <li>an HTTP request line: Netty's HTTP codec and {@link HttpFileHandler} replace them;</li>
+ *   <li>text: the raw lab dialect, {@link RawRequestDecoder} and {@link RawFileHandler};</li>
+ *   <li>a TLS handshake, or a dialect this server does not speak: the netlab handlers when it speaks netlab (their
+ *       ERROR frame names what was seen, as on a netlab-only server), else a close with nothing sent and a log
+ *       line (an HTTP answer would become a raw client's file, and the reverse).</li>
+ * </ul>
+ */
+final class FileDialects implements DialectDetector.Router {
+    private static final Logger logger = LoggerFactory.getLogger(FileDialects.class);
+    /** The largest HTTP request body accepted (GET and HEAD have none). */
+    private static final int MAX_HTTP_CONTENT = 8192;
+
+    private final Set<FileProtocol> protocols;
+    private final FileRoot root;
+    private final long requestTimeoutNanos;
+
+    FileDialects(Set<FileProtocol> protocols, FileRoot root, long requestTimeoutMillis) {
+        this.protocols = Set.copyOf(protocols);
+        this.root = root;
+        this.requestTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(requestTimeoutMillis);
+    }
+
+    @Override
+    public boolean route(ChannelHandlerContext ctx, FirstBytes.Kind kind, ByteBuf first, boolean ended) {
+        FileProtocol chosen = switch (kind) {
+            case NETLAB, TLS -> FileProtocol.NETLAB;
+            case HTTP -> protocols.contains(FileProtocol.HTTP) ? FileProtocol.HTTP : FileProtocol.NETLAB;
+            case TEXT -> protocols.contains(FileProtocol.RAW) ? FileProtocol.RAW : FileProtocol.NETLAB;
+        };
+        if (!protocols.contains(chosen)) {
+            logger.info("{} sent {} ({} bytes): this server speaks {}: closing", ctx.channel().remoteAddress(), kind,
+                    first.readableBytes(), protocols);
+            ctx.close();
+            return false;
+        }
+        logger.debug("{} speaks {} ({})", ctx.channel(), chosen, kind);
+        long deadline = ((DialectDetector) ctx.handler()).connectedAt() + requestTimeoutNanos;
+        ChannelPipeline p = ctx.pipeline();
+        switch (chosen) {
+            case NETLAB -> {
+                if (!ended) {
+                    // as on a netlab-only server: the peer's FIN closes the connection
+                    ((SocketChannelConfig) ctx.channel().config()).setAllowHalfClosure(false);
+                }
+            }
+            case RAW -> {
+                removeNetlab(p);
+                p.addBefore(PipelineNames.CHUNKED_WRITER, PipelineNames.RAW_DECODER,
+                        new RawRequestDecoder(FileConstants.MAX_PATH_LENGTH, ended));
+                p.addLast(PipelineNames.RAW_HANDLER, new RawFileHandler(root, deadline));
+            }
+            case HTTP -> {
+                removeNetlab(p);
+                p.addBefore(PipelineNames.CHUNKED_WRITER, PipelineNames.HTTP_CODEC, new HttpServerCodec());
+                p.addBefore(PipelineNames.CHUNKED_WRITER, PipelineNames.HTTP_AGGREGATOR,
+                        new HttpObjectAggregator(MAX_HTTP_CONTENT));
+                p.addLast(PipelineNames.HTTP_HANDLER, new HttpFileHandler(root, deadline));
+            }
+        }
+        return true;
+    }
+
+    private static void removeNetlab(ChannelPipeline p) {
+        for (String name : new String[] {PipelineNames.FRAME_DECODER, PipelineNames.FRAME_ENCODER,
+            PipelineNames.FILE_HANDLER}) {
+            if (p.get(name) != null) {
+                p.remove(name);
+            }
+        }
+    }
+
+    @Override
+    public boolean answersSilence(ChannelHandlerContext ctx) {
+        return ctx.pipeline().get(PipelineNames.FILE_HANDLER) != null;
+    }
+}
