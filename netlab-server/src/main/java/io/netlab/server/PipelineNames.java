@@ -8,7 +8,9 @@ package io.netlab.server;
  *       netlab: ... limiter -> frame-decoder -> frame-encoder -> chunked-writer -> file-handler
  *       raw:    ... limiter -> raw-decoder -> chunked-writer -> raw-handler
  *       http:   ... limiter -> http-codec -> http-aggregator -> chunked-writer -> http-handler
- * sum:  [wire-log] idle -> limiter -> frame-decoder -> frame-encoder -> sum-handler
+ * sum:  [wire-log] idle -> limiter -> dialect -> frame-decoder -> frame-encoder -> sum-handler
+ *       for a text client, once the dialect handler has left:
+ *       ... limiter -> text-decoder -> text-encoder -> sum-handler -> half-close
  * echo: [wire-log] idle -> limiter -> line-decoder -> string-encoder -> echo-handler -> half-close
  * </pre>
  */
@@ -48,6 +50,10 @@ public final class PipelineNames {
     public static final String HTTP_AGGREGATOR = "http-aggregator";
     /** The HTTP file handler. */
     public static final String HTTP_HANDLER = "http-handler";
+    /** The sum service's text dialect decoder ({@code NAME,NUMBER}). */
+    public static final String TEXT_DECODER = "text-decoder";
+    /** The sum service's text dialect encoder ({@code SERVER NAME,SERVER NUMBER}). */
+    public static final String TEXT_ENCODER = "text-encoder";
     /** Closes a connection once its peer has half-closed and the last answers are written. */
     public static final String HALF_CLOSE = "half-close";
 

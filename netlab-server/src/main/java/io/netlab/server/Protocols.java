@@ -61,10 +61,15 @@ final class Protocols {
         }, reason -> new FileError(ErrorCode.BUSY, reason));
     }
 
-    /** Adding two numbers: frame codec and the sum handler. */
-    static Protocol sum(SumServer.SumRules rules) {
+    /**
+     * Adding two numbers: frame codec and the sum handler, after a {@link DialectDetector} that swaps the codec for the
+     * text dialect ({@code NAME,NUMBER}) when the client sends text ({@link SumDialects}).
+     */
+    static Protocol sum(SumServer.SumRules rules, Duration requestTimeout) {
         return new Protocol((ch, server) -> {
+            ch.config().setAllowHalfClosure(true);      // a text request may end with a half-close
             ChannelPipeline p = ch.pipeline();
+            p.addLast(PipelineNames.DIALECT, new DialectDetector(SumDialects.INSTANCE, requestTimeout.toMillis()));
             p.addLast(PipelineNames.FRAME_DECODER, SumDecoder.forServer());
             p.addLast(PipelineNames.FRAME_ENCODER, SumEncoder.INSTANCE);
             p.addLast(PipelineNames.SUM_HANDLER, new SumServerHandler(rules, server));
