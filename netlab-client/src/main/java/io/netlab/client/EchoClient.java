@@ -1,5 +1,8 @@
 package io.netlab.client;
 
+import io.netlab.codec.FileError;
+import io.netlab.codec.ForeignBytes;
+import io.netlab.codec.PeerText;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -7,6 +10,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.string.StringEncoder;
 
@@ -102,10 +106,12 @@ public final class EchoClient implements AutoCloseable {
             reply = exchange(line);
         }
         if (reply == CLOSED) {
-            throw new ClientException(ClientException.Kind.INTERRUPTED, "the server closed the connection without answering");
+            throw new ClientException(ClientException.Kind.INTERRUPTED,
+                    "the server closed the connection without answering" + DialectHints.ECHO_CLOSED);
         }
         if (reply instanceof Throwable t) {
-            throw new ClientException(ClientException.Kind.PROTOCOL, "connection failed: " + t.getMessage(), t);
+            throw new ClientException(ClientException.Kind.PROTOCOL, t instanceof DecoderException
+                    ? t.getMessage() : "connection failed: " + t.getMessage(), t);
         }
         answered++;
         return (String) reply;
@@ -127,10 +133,27 @@ public final class EchoClient implements AutoCloseable {
         connector.close();
     }
 
-    /** Lines (without {@code "\r\n"}), and the bytes left when the server closes: the textbook server adds no newline. */
+    /**
+     * Lines (without {@code "\r\n"}), and the bytes left when the server closes: the textbook server adds no newline.
+     * An answer that starts with netlab's magic is a netlab server's, not text: it fails with what the server said.
+     */
     private static final class AnswerDecoder extends ByteToMessageDecoder {
+        private boolean checked;
+
         @Override
         protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+            if (!checked && in.readableBytes() >= 4) {
+                checked = true;
+                String guess = ForeignBytes.likelyAnswer(in);
+                if (guess != null && guess.startsWith("a netlab")) {
+                    FileError error = ForeignBytes.errorFrame(in);
+                    String said = error != null ? ": " + PeerText.escape(error.message()) + " [" + error.code() + ']'
+                            : " " + ForeignBytes.show(in);
+                    in.skipBytes(in.readableBytes());
+                    throw new DecoderException("the server answered with " + guess + said
+                            + ": it is a netlab file or sum server, not an echo server");
+                }
+            }
             int lf;
             while ((lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n')) >= 0) {
                 int end = lf > in.readerIndex() && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
@@ -145,6 +168,7 @@ public final class EchoClient implements AutoCloseable {
 
         @Override
         protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+            checked |= in.readableBytes() < 4;
             decode(ctx, in, out);
             if (in.isReadable()) {
                 out.add(in.readCharSequence(in.readableBytes(), StandardCharsets.UTF_8).toString());

@@ -3,6 +3,8 @@ package io.netlab.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.TooLongFrameException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -13,10 +15,14 @@ import java.util.List;
  * quiet for a moment or has half-closed, without a {@code "\n"}, for the textbook client, which sends one sentence
  * and waits. A character split across reads is never cut: the bytes of an unfinished one wait for the rest. More
  * than {@code maxLine} bytes without a newline is a {@link TooLongFrameException}, and everything after it is
- * discarded.
+ * discarded. A peer whose first bytes are a netlab frame or a TLS handshake is not answered but closed, with a log
+ * line that names what it sent.
  */
 final class EchoTextDecoder extends QuietInputDecoder {
+    private static final Logger logger = LoggerFactory.getLogger(EchoTextDecoder.class);
+
     private final int maxLine;
+    private boolean checked;
     private boolean discarding;
 
     EchoTextDecoder(int maxLine) {
@@ -28,6 +34,22 @@ final class EchoTextDecoder extends QuietInputDecoder {
         if (discarding) {
             in.skipBytes(in.readableBytes());
             return;
+        }
+        if (!checked) {
+            FirstBytes.Kind kind = FirstBytes.classify(in, false);
+            if (kind == null) {
+                return;         // 1 to 3 bytes that may start a netlab frame: wait for the fourth (or the pause)
+            }
+            checked = true;
+            if (kind == FirstBytes.Kind.NETLAB || kind == FirstBytes.Kind.TLS) {
+                // not text: uppercased, it would be garbage to the peer; say what it is instead
+                logger.info("{} sent {}: this is the echo service (text lines): closing", ctx.channel().remoteAddress(),
+                        FileDialects.described(in));
+                discarding = true;
+                in.skipBytes(in.readableBytes());
+                ctx.close();
+                return;
+            }
         }
         int lf;
         while ((lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n')) >= 0) {
@@ -50,6 +72,7 @@ final class EchoTextDecoder extends QuietInputDecoder {
         if (discarding) {
             return;
         }
+        checked = true;         // a pause: whatever came is text to answer
         int n = completeUtf8Length(in);
         if (n > 0) {
             out.add(in.readCharSequence(n, StandardCharsets.UTF_8).toString());
@@ -58,6 +81,7 @@ final class EchoTextDecoder extends QuietInputDecoder {
 
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        checked |= in.readableBytes() < 4;
         decode(ctx, in, out);
         if (!discarding && in.isReadable()) {
             // the end of the input: an unfinished character can no longer be completed (it becomes U+FFFD)

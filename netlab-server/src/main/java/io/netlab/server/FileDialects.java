@@ -1,6 +1,7 @@
 package io.netlab.server;
 
 import io.netlab.codec.FileConstants;
+import io.netlab.codec.ForeignBytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -10,6 +11,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -34,7 +37,7 @@ final class FileDialects implements DialectDetector.Router {
     private final long requestTimeoutNanos;
 
     FileDialects(Set<FileProtocol> protocols, FileRoot root, long requestTimeoutMillis) {
-        this.protocols = Set.copyOf(protocols);
+        this.protocols = Collections.unmodifiableSet(EnumSet.copyOf(protocols));
         this.root = root;
         this.requestTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(requestTimeoutMillis);
     }
@@ -46,11 +49,21 @@ final class FileDialects implements DialectDetector.Router {
             case HTTP -> protocols.contains(FileProtocol.HTTP) ? FileProtocol.HTTP : FileProtocol.NETLAB;
             case TEXT -> protocols.contains(FileProtocol.RAW) ? FileProtocol.RAW : FileProtocol.NETLAB;
         };
+        FileProtocol asked = switch (kind) {
+            case NETLAB -> FileProtocol.NETLAB;
+            case HTTP -> FileProtocol.HTTP;
+            case TEXT -> FileProtocol.RAW;
+            case TLS -> null;
+        };
         if (!protocols.contains(chosen)) {
-            logger.info("{} sent {} ({} bytes): this server speaks {}: closing", ctx.channel().remoteAddress(), kind,
-                    first.readableBytes(), protocols);
+            logger.info("{} sent {}: this server speaks {}{}: closing without an answer", ctx.channel().remoteAddress(),
+                    described(first), protocols, asked == null ? "" : " (add " + asked + " to --protocols to serve it)");
             ctx.close();
             return false;
+        }
+        if (asked != chosen) {
+            logger.info("{} sent {}: this server speaks {}{}: netlab answers", ctx.channel().remoteAddress(),
+                    described(first), protocols, asked == null ? "" : " (add " + asked + " to --protocols to serve it)");
         }
         logger.debug("{} speaks {} ({})", ctx.channel(), chosen, kind);
         long deadline = ((DialectDetector) ctx.handler()).connectedAt() + requestTimeoutNanos;
@@ -77,6 +90,12 @@ final class FileDialects implements DialectDetector.Router {
             }
         }
         return true;
+    }
+
+    /** What the first bytes likely are, and the bytes themselves, for a log line. */
+    static String described(ByteBuf first) {
+        String guess = ForeignBytes.likelyRequest(first);
+        return (guess == null ? "unknown bytes" : guess) + ' ' + ForeignBytes.show(first);
     }
 
     private static void removeNetlab(ChannelPipeline p) {

@@ -76,6 +76,20 @@ class EchoServiceTest {
     }
 
     @Test
+    void aNetlabPeerIsClosedWithALogLineInsteadOfAnEchoOfItsFrame() throws Exception {
+        try (LogCapture log = new LogCapture(EchoTextDecoder.class); Socket s = connect()) {
+            s.getOutputStream().write(RawClient.fileRequest("a.txt", 1024, 0, 1));
+            assertThat(readToEnd(s.getInputStream())).isEmpty();
+            assertThat(log.await("closing")).contains("sent a netlab FILE_REQUEST (0x10) frame \"NL\\x01\\x10",
+                    "this is the echo service (text lines): closing");
+        }
+        try (Socket s = connect()) {         // "NL" as text is answered
+            s.getOutputStream().write("NL\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(recv1024(s)).isEqualTo("NL\n");
+        }
+    }
+
+    @Test
     void aCharacterSplitAcrossWritesIsUppercasedWhole() throws Exception {
         byte[] text = "aé€".getBytes(StandardCharsets.UTF_8);     // 61 | c3 a9 | e2 82 ac
         try (Socket s = connect()) {

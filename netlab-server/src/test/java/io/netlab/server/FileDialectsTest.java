@@ -150,13 +150,17 @@ class FileDialectsTest {
     // ----- narrowing -----
 
     @Test
-    void withoutRawAndHttpTheyGetWhatANetlabOnlyServerSends() throws Exception {
+    void withoutRawARawRequestGetsWhatANetlabOnlyServerSendsAndTheLogSaysWhy() throws Exception {
         start(EnumSet.of(FileProtocol.NETLAB, FileProtocol.HTTP));
-        try (RawClient c = new RawClient(server.localAddress())) {
+        try (LogCapture log = new LogCapture(FileDialects.class);
+             RawClient c = new RawClient(server.localAddress())) {
             c.send("hello.txt\n".getBytes(StandardCharsets.UTF_8));
             RawClient.Frame f = c.readFrame();
             assertThat(f.errorCode()).isEqualTo(ErrorCode.ILLEGAL_OPERATION.code());
-            assertThat(f.errorMessage()).contains("not a netlab peer");
+            assertThat(f.errorMessage()).isEqualTo("magic: 0x6865 (expected: 0x4e4c \"NL\"): not a netlab peer, this looks "
+                    + "like a raw lab file request for `hello.txt`; received \"hello.txt\\n\" (68 65 6c 6c 6f 2e 74 78 74 0a)");
+            assertThat(log.await("netlab answers")).contains("sent a raw lab file request for `hello.txt` \"hello.txt\\n\" "
+                    + "(68 65 6c 6c 6f 2e 74 78 74 0a): this server speaks [netlab, http] (add raw to --protocols to serve it)");
         }
     }
 
@@ -172,7 +176,10 @@ class FileDialectsTest {
                 s.getOutputStream().write("GET /hello.txt HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 assertThat(readToEnd(s.getInputStream())).isEmpty();
             }
-            assertThat(log.await("sent HTTP")).contains("sent NETLAB", "sent HTTP", "this server speaks [raw]: closing");
+            assertThat(log.await("sent an HTTP")).contains(
+                    "sent a netlab FILE_REQUEST (0x10) frame \"NL\\x01\\x10", "sent an HTTP request (GET /hello.txt) \"GET",
+                    "this server speaks [raw] (add netlab to --protocols to serve it): closing without an answer",
+                    "this server speaks [raw] (add http to --protocols to serve it): closing without an answer");
         }
         try (Socket s = connect()) {
             s.getOutputStream().write("hello.txt".getBytes(StandardCharsets.UTF_8));
@@ -306,7 +313,7 @@ class FileDialectsTest {
         try (RawClient c = new RawClient(server.localAddress())) {
             c.send("GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             RawClient.Frame f = c.readFrame();
-            assertThat(f.errorMessage()).contains("not a netlab peer, this looks like HTTP");
+            assertThat(f.errorMessage()).contains("not a netlab peer, this looks like an HTTP request (GET /hello.txt); received \"GET /hello.txt");
         }
     }
 }

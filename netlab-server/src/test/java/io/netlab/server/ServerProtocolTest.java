@@ -77,7 +77,7 @@ class ServerProtocolTest {
             RawClient.Frame f = http.readFrame();
             assertThat(f.type()).isEqualTo(RawClient.TYPE_ERROR);
             assertThat(f.errorCode()).isEqualTo(ErrorCode.ILLEGAL_OPERATION.code());
-            assertThat(f.errorMessage()).contains("not a netlab peer, this looks like HTTP");
+            assertThat(f.errorMessage()).contains("not a netlab peer, this looks like an HTTP request (GET /hello.txt); received \"GET /hello.txt");
             assertThat(http.closedByServer()).isTrue();
 
             good.send(RawClient.fileRequest("hello.txt", 1024, 0, 0));
