@@ -256,7 +256,7 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
         releasePending();
         if (state != State.DONE) {
             fail(ctx, new ClientException(ClientException.Kind.INTERRUPTED, state == State.AWAIT_HEADER
-                    ? "the server closed the connection without answering"
+                    ? "the server closed the connection without answering" + DialectHints.FILE_CLOSED
                     : "transfer interrupted after " + received + " of " + expected + " bytes: the server closed the connection"));
         }
         super.channelInactive(ctx);
@@ -278,7 +278,7 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
             Throwable c = cause.getCause() instanceof DecoderException ? cause.getCause() : cause;
             fail(ctx, new ClientException(ClientException.Kind.PROTOCOL, "protocol error"
                     + (state == State.DATA ? " after " + received + " of " + expected + " bytes" : "")
-                    + ": " + c.getMessage(), cause));
+                    + ": " + c.getMessage() + DialectHints.forFileClient(String.valueOf(c.getMessage())), cause));
         } else if (cause instanceof IOException) {
             fail(ctx, new ClientException(ClientException.Kind.INTERRUPTED, "transfer interrupted after " + received
                     + (expected >= 0 ? " of " + expected : "") + " bytes: " + describe((IOException) cause), cause));

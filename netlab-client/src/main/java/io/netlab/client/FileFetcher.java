@@ -60,6 +60,14 @@ public final class FileFetcher {
      */
     public static TransferResult fetchInto(Endpoint server, String remotePath, Path dir, FetchOptions options,
                                            Progress progress) throws ClientException, InterruptedException {
+        return fetchAs(server, remotePath, inDirectory(dir, remotePath), options, progress);
+    }
+
+    /**
+     * Where a file fetched into the directory {@code dir} goes: there, under the remote name; an error when
+     * {@code dir} does not exist or is not a directory, or when the remote path has no name to save under.
+     */
+    static Path inDirectory(Path dir, String remotePath) throws ClientException {
         if (!Files.isDirectory(dir)) {
             throw new ClientException(ClientException.Kind.LOCAL, Files.exists(dir, LinkOption.NOFOLLOW_LINKS)
                     ? "destination: " + dir + " is not a directory (expected: a directory, as the '/' after it says)"
@@ -70,12 +78,44 @@ public final class FileFetcher {
             throw new ClientException(ClientException.Kind.LOCAL, "remote path: " + PeerText.escape(remotePath)
                     + " has no file name to save under in " + dir + '/');
         }
-        return fetchAs(server, remotePath, dir.resolve(name), options, progress);
+        return dir.resolve(name);
     }
 
     private static TransferResult fetchAs(Endpoint server, String remotePath, Path destination, FetchOptions options,
                                           Progress progress) throws ClientException, InterruptedException {
         long start = System.nanoTime();
+        Saved<byte[]> saved = save(destination, options, progress, out -> {
+            try (Connector connector = new Connector(options.transport())) {
+                return receive(connector, server, remotePath, out, options, progress);
+            }
+        });
+        return new TransferResult(destination, saved.size(), System.nanoTime() - start, options.digest(),
+                DigestAlgorithm.hex(saved.received()));
+    }
+
+    /** Receives a file into the open temporary file: a netlab transfer, or a raw one ({@link RawFetcher}). */
+    @FunctionalInterface
+    interface Receiver<T> {
+        /** Writes the file to {@code out}; returns what the transfer tells about it (a digest, warnings). */
+        T receive(FileChannel out) throws ClientException, InterruptedException, IOException;
+    }
+
+    /** A file installed by {@link #save}: its size, and what the receiver returned. */
+    record Saved<T>(long size, T received) {
+    }
+
+    /**
+     * The care for the user's files that every fetch takes, whatever the dialect: what is at {@code destination}
+     * must be nothing, or (with {@link FetchOptions#force()}) a regular file or a link to one; the bytes go to a
+     * hidden temporary file beside it, whose name fits wherever the final name fits; once the receiver has returned,
+     * the file is renamed into place, atomically, with the replaced file's permissions or the umask's. A failure, an
+     * interruption, Ctrl-C or SIGTERM leave nothing at the destination, and no temporary file.
+     *
+     * @throws ClientException      with a one-line message for the user, whatever went wrong
+     * @throws InterruptedException when the calling thread is interrupted (the temporary file is removed)
+     */
+    static <T> Saved<T> save(Path destination, FetchOptions options, Progress progress, Receiver<T> receiver)
+            throws ClientException, InterruptedException {
         LocalFiles.Existing existing;
         try {
             existing = LocalFiles.checkDestination(destination);
@@ -108,10 +148,9 @@ public final class FileFetcher {
         }, "netlab-remove-partial");
         Runtime.getRuntime().addShutdownHook(cleanUp);
         try {
-            byte[] digestValue;
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE);
-                 Connector connector = new Connector(options.transport())) {
-                digestValue = receive(connector, server, remotePath, out, options, progress);
+            T received;
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                received = receiver.receive(out);
             } catch (IOException e) {
                 throw new ClientException(ClientException.Kind.LOCAL, "local disk error: " + reason(e), e);
             } finally {
@@ -120,8 +159,7 @@ public final class FileFetcher {
             long size = Files.size(temp);
             install(temp, destination, dir, options.force());
             kept = true;
-            return new TransferResult(destination, size, System.nanoTime() - start, options.digest(),
-                    DigestAlgorithm.hex(digestValue));
+            return new Saved<>(size, received);
         } catch (IOException e) {
             throw new ClientException(ClientException.Kind.LOCAL, "local disk error: " + reason(e), e);
         } finally {

@@ -14,6 +14,7 @@ import io.netlab.client.FetchOptions;
 import io.netlab.client.FileFetcher;
 import io.netlab.client.Progress;
 import io.netlab.client.SumClient;
+import io.netlab.client.SumTextClient;
 import io.netlab.client.TransferResult;
 import io.netlab.client.Transport;
 import io.netlab.client.Units;
@@ -75,6 +76,9 @@ public final class NetlabClient implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "no progress bar")
     boolean quiet;
 
+    @Option(names = "--raw", description = "speak the lab's raw dialect: send the bare name, save what comes until the server closes (no size or digest to check; --block-size and --digest do not apply)")
+    boolean raw;
+
     @Mixin
     Common common;
 
@@ -128,6 +132,9 @@ public final class NetlabClient implements Callable<Integer> {
                 .transport(common.transport(spec)).build();
         boolean toStdout = local.equals("-");
         Path localPath = LocalPath.parse(spec, local);
+        if (raw) {
+            return RawFetchCommand.run(this, endpoint, localPath, options);
+        }
         return run(common, () -> {
             TransferResult r;
             if (toStdout) {
@@ -167,6 +174,9 @@ public final class NetlabClient implements Callable<Integer> {
         @Option(names = "--number", paramLabel = "K", description = "your number, 1..100 (asked for when missing)")
         Integer number;
 
+        @Option(names = "--text", description = "speak the lab's text dialect (NAME,NUMBER and a newline), as students' servers do")
+        boolean text;
+
         @Mixin
         Common common;
 
@@ -188,8 +198,9 @@ public final class NetlabClient implements Callable<Integer> {
                 } else {
                     k = askNumber(keyboard, out);
                 }
-                SumReply reply = SumClient.exchange(endpoint, new SumRequest(n, k),
-                        Duration.ofSeconds(common.timeout), common.transport(spec));
+                SumReply reply = text
+                        ? SumTextClient.exchange(endpoint, new SumRequest(n, k), Duration.ofSeconds(common.timeout), common.transport(spec))
+                        : SumClient.exchange(endpoint, new SumRequest(n, k), Duration.ofSeconds(common.timeout), common.transport(spec));
                 long expected = (long) k + reply.value();
                 out.println("Client name:   " + PeerText.escape(n));
                 out.println("Server name:   " + PeerText.escape(reply.name()));
