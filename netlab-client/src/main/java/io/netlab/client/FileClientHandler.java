@@ -300,7 +300,7 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
         releasePending();
         if (state != State.DONE) {
             fail(ctx, new ClientException(ClientException.Kind.INTERRUPTED, state == State.AWAIT_HEADER
-                    ? "the server closed the connection without answering"
+                    ? "the server closed the connection without answering" + DialectHints.FILE_CLOSED
                     : "transfer interrupted after " + (base + received) + " of " + (base + expected)
                     + " bytes: the server closed the connection"));
         }
@@ -324,7 +324,7 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
             Throwable c = cause.getCause() instanceof DecoderException ? cause.getCause() : cause;
             fail(ctx, new ClientException(ClientException.Kind.PROTOCOL, "protocol error"
                     + (state == State.DATA ? " after " + (base + received) + " of " + (base + expected) + " bytes" : "")
-                    + ": " + c.getMessage(), cause));
+                    + ": " + c.getMessage() + DialectHints.forFileClient(String.valueOf(c.getMessage())), cause));
         } else if (cause instanceof IOException) {
             fail(ctx, new ClientException(ClientException.Kind.INTERRUPTED, "transfer interrupted after " + (base + received)
                     + (expected >= 0 ? " of " + (base + expected) : "") + " bytes: " + describe((IOException) cause), cause));

@@ -74,6 +74,14 @@ public final class FileFetcher {
      */
     public static TransferResult fetchInto(Endpoint server, String remotePath, Path dir, FetchOptions options,
                                            Progress progress) throws ClientException, InterruptedException {
+        return fetchAs(server, remotePath, inDirectory(dir, remotePath), options, progress);
+    }
+
+    /**
+     * Where a file fetched into the directory {@code dir} goes: there, under the remote name; an error when
+     * {@code dir} does not exist or is not a directory, or when the remote path has no name to save under.
+     */
+    static Path inDirectory(Path dir, String remotePath) throws ClientException {
         if (!Files.isDirectory(dir)) {
             throw new ClientException(ClientException.Kind.LOCAL, Files.exists(dir, LinkOption.NOFOLLOW_LINKS)
                     ? "destination: " + dir + " is not a directory (expected: a directory, as the '/' after it says)"
@@ -84,26 +92,13 @@ public final class FileFetcher {
             throw new ClientException(ClientException.Kind.LOCAL, "remote path: " + PeerText.escape(remotePath)
                     + " has no file name to save under in " + dir + '/');
         }
-        return fetchAs(server, remotePath, dir.resolve(name), options, progress);
+        return dir.resolve(name);
     }
 
     private static TransferResult fetchAs(Endpoint server, String remotePath, Path destination, FetchOptions options,
                                           Progress progress) throws ClientException, InterruptedException {
         long start = System.nanoTime();
-        LocalFiles.Existing existing;
-        try {
-            existing = LocalFiles.checkDestination(destination);
-        } catch (IOException e) {
-            throw new ClientException(ClientException.Kind.LOCAL, "cannot check the destination: " + reason(e), e);
-        }
-        if (existing != null && !options.force()) {
-            throw new ClientException(ClientException.Kind.LOCAL,
-                    "destination exists: " + destination + " (use --force to replace it)");
-        }
-        Path dir = destination.toAbsolutePath().getParent();
-        if (!Files.isDirectory(dir)) {
-            throw new ClientException(ClientException.Kind.LOCAL, "destination directory does not exist: " + dir);
-        }
+        Path dir = checkDestination(destination, options);
         PartialFile partial;
         try {
             partial = PartialFile.open(destination);
@@ -154,6 +149,88 @@ public final class FileFetcher {
                 } else {
                     partial.delete();
                 }
+            }
+            partial.close();
+        }
+    }
+
+    /**
+     * What every fetch into a file checks first: what is at {@code destination} must be nothing, or (with
+     * {@link FetchOptions#force()}) a regular file or a link to one, and its directory must exist.
+     *
+     * @return the destination's directory
+     */
+    private static Path checkDestination(Path destination, FetchOptions options) throws ClientException {
+        LocalFiles.Existing existing;
+        try {
+            existing = LocalFiles.checkDestination(destination);
+        } catch (IOException e) {
+            throw new ClientException(ClientException.Kind.LOCAL, "cannot check the destination: " + reason(e), e);
+        }
+        if (existing != null && !options.force()) {
+            throw new ClientException(ClientException.Kind.LOCAL,
+                    "destination exists: " + destination + " (use --force to replace it)");
+        }
+        Path dir = destination.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            throw new ClientException(ClientException.Kind.LOCAL, "destination directory does not exist: " + dir);
+        }
+        return dir;
+    }
+
+    /** Receives a file into the open partial file: a raw transfer ({@link RawFetcher}). */
+    @FunctionalInterface
+    interface Receiver<T> {
+        /** Writes the file to {@code out}; returns what the transfer tells about it (warnings). */
+        T receive(FileChannel out) throws ClientException, InterruptedException, IOException;
+    }
+
+    /** A file installed by {@link #save}: its size, and what the receiver returned. */
+    record Saved<T>(long size, T received) {
+    }
+
+    /**
+     * The care for the user's files of a fetch that cannot resume (the raw dialect carries no offset): the same
+     * destination checks, partial file and atomic install as a netlab fetch, but a failure, an interruption, Ctrl-C
+     * or SIGTERM leave nothing behind, neither at the destination nor a partial file.
+     *
+     * @throws ClientException      with a one-line message for the user, whatever went wrong
+     * @throws InterruptedException when the calling thread is interrupted (the partial file is removed)
+     */
+    static <T> Saved<T> save(Path destination, FetchOptions options, Progress progress, Receiver<T> receiver)
+            throws ClientException, InterruptedException {
+        Path dir = checkDestination(destination, options);
+        PartialFile partial;
+        try {
+            partial = PartialFile.open(destination);
+        } catch (IOException e) {
+            throw new ClientException(ClientException.Kind.LOCAL, "cannot write in " + dir + ": " + reason(e), e);
+        }
+        boolean installed = false;
+        Thread onExit = new Thread(partial::delete, "netlab-remove-partial");
+        Runtime.getRuntime().addShutdownHook(onExit);
+        try {
+            T received;
+            try {
+                received = receiver.receive(partial.channel());
+            } finally {
+                progress.finish();
+            }
+            long size = partial.length();
+            install(partial.path(), destination, dir, options.force());
+            installed = true;
+            partial.deleteMetadata();
+            return new Saved<>(size, received);
+        } catch (IOException e) {
+            throw new ClientException(ClientException.Kind.LOCAL, "local disk error: " + reason(e), e);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onExit);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or will run
+            }
+            if (!installed) {
+                partial.delete();
             }
             partial.close();
         }

@@ -99,7 +99,7 @@ public final class SumClient {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
             result.completeExceptionally(new ClientException(ClientException.Kind.INTERRUPTED,
-                    "the server closed the connection without answering"));
+                    "the server closed the connection without answering" + DialectHints.SUM_CLOSED));
             super.channelInactive(ctx);
         }
 
@@ -115,7 +115,8 @@ public final class SumClient {
                         ? ClientException.Kind.PROTOCOL : ClientException.Kind.INTERRUPTED;
                 result.completeExceptionally(new ClientException(kind,
                         (kind == ClientException.Kind.PROTOCOL ? "protocol error: " : "connection failed: ")
-                                + (c.getMessage() != null ? c.getMessage() : c.toString()), cause));
+                                + (c.getMessage() != null ? c.getMessage() : c.toString())
+                                + DialectHints.forSumClient(String.valueOf(c.getMessage())), cause));
             }
             ctx.close();
         }

@@ -169,7 +169,7 @@ class MisbehavingServerTest {
         ClientException e = fetchFrom((ctx, req) -> ctx.channel().writeAndFlush(
                 Unpooled.copiedBuffer("HTTP/1.1 400 Bad Request\r\n\r\n", StandardCharsets.US_ASCII)), FetchOptions.defaults());
         assertThat(e.kind()).isEqualTo(ClientException.Kind.PROTOCOL);
-        assertThat(e.getMessage()).startsWith("protocol error: magic: 0x4854 (expected: 0x4e4c \"NL\"): not a netlab peer, this looks like HTTP");
+        assertThat(e.getMessage()).startsWith("protocol error: magic: 0x4854 (expected: 0x4e4c \"NL\"): not a netlab peer, this looks like an HTTP response (HTTP/1.1 400 Bad Request); received");
     }
 
     /**

@@ -117,6 +117,11 @@ public final class FileFrameDecoder extends NetlabFrameDecoder {
     }
 
     @Override
+    boolean decodesRequests() {
+        return acceptRequests;
+    }
+
+    @Override
     String expectedTypes() {
         if (acceptRequests && acceptResponses) {
             return "one of FILE_REQUEST (0x10), FILE_HEADER (0x11), FILE_DATA (0x12), FILE_END (0x13), ERROR (0x7f)";

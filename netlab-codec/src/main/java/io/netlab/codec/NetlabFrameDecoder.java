@@ -8,7 +8,6 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.ReferenceCountUtil;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static io.netlab.codec.NetlabFrames.HEADER_LENGTH;
@@ -158,32 +157,29 @@ abstract class NetlabFrameDecoder extends ByteToMessageDecoder {
         return cause;
     }
 
-    private static String describeBadMagic(ByteBuf in) {
+    /**
+     * Whether this decoder reads what clients send (a server's decoder), so that foreign bytes are described as a
+     * request ({@link ForeignBytes#likelyRequest}) rather than as an answer ({@link ForeignBytes#likelyAnswer}).
+     */
+    boolean decodesRequests() {
+        return false;
+    }
+
+    /**
+     * The bad-magic error, in words a person can act on: the two bytes against the magic, what the peer most
+     * likely speaks, and the first bytes as escaped text and hex, e.g.
+     * {@code magic: 0x7465 (expected: 0x4e4c "NL"): not a netlab peer, this looks like a raw lab file request for
+     * `test.txt`; received "test.txt" (74 65 73 74 2e 74 78 74)}.
+     */
+    private String describeBadMagic(ByteBuf in) {
         int r = in.readerIndex();
         int n = Math.min(in.readableBytes(), 2);
         StringBuilder got = new StringBuilder("0x");
         for (int i = 0; i < n; i++) {
             got.append(String.format("%02x", in.getUnsignedByte(r + i)));
         }
-        String guess = guess(in);
-        return "magic: " + got + " (expected: 0x4e4c \"NL\"): not a netlab peer" + (guess.isEmpty() ? "" : ", " + guess);
-    }
-
-    private static String guess(ByteBuf in) {
-        int r = in.readerIndex();
-        int n = in.readableBytes();
-        if (n >= 2 && in.getUnsignedByte(r) == 0x16 && in.getUnsignedByte(r + 1) == 0x03) {
-            return "this looks like a TLS handshake";
-        }
-        String start = in.toString(r, Math.min(n, 8), StandardCharsets.ISO_8859_1);
-        for (String method : new String[] {"GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ", "CONNECT ", "HTTP/"}) {
-            if (start.startsWith(method) || method.startsWith(start) && n < method.length()) {
-                return n >= 3 ? "this looks like HTTP" : "";
-            }
-        }
-        if (start.startsWith("SSH-")) {
-            return "this looks like SSH";
-        }
-        return "";
+        String guess = decodesRequests() ? ForeignBytes.likelyRequest(in) : ForeignBytes.likelyAnswer(in);
+        return "magic: " + got + " (expected: 0x4e4c \"NL\"): not a netlab peer"
+                + (guess == null ? "" : ", this looks like " + guess) + "; received " + ForeignBytes.show(in);
     }
 }

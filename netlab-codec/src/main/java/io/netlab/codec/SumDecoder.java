@@ -78,6 +78,11 @@ public final class SumDecoder extends NetlabFrameDecoder {
     }
 
     @Override
+    boolean decodesRequests() {
+        return acceptRequests;
+    }
+
+    @Override
     String expectedTypes() {
         if (acceptRequests && acceptReplies) {
             return "one of SUM_REQUEST (0x01), SUM_REPLY (0x02), ERROR (0x7f)";

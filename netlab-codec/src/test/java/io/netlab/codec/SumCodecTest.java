@@ -112,7 +112,8 @@ class SumCodecTest {
         assertThatThrownBy(() -> decoder.writeInbound(
                 Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.US_ASCII)))
                 .isInstanceOf(CorruptedFrameException.class)
-                .hasMessage("magic: 0x4745 (expected: 0x4e4c \"NL\"): not a netlab peer, this looks like HTTP");
+                .hasMessage("magic: 0x4745 (expected: 0x4e4c \"NL\"): not a netlab peer, this looks like an HTTP request "
+                        + "(GET /); received \"GET / HTTP/1.1\\r\\n...\" (47 45 54 20 2f 20 48 54 54 50 2f 31 2e 31 0d 0a ...)");
     }
 
     @Test
@@ -120,7 +121,21 @@ class SumCodecTest {
         ByteBuf hello = Unpooled.wrappedBuffer(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc});
         assertThatThrownBy(() -> decoder.writeInbound(hello))
                 .isInstanceOf(CorruptedFrameException.class)
-                .hasMessageEndingWith("not a netlab peer, this looks like a TLS handshake");
+                .hasMessageContaining("not a netlab peer, this looks like a TLS handshake; received \"\\x16\\x03\\x01");
+    }
+
+    @Test
+    void foreignBytesAreNamedAsTheDialectTheyLikelyAre() {
+        assertThatThrownBy(() -> decoder.writeInbound(Unpooled.copiedBuffer("Ana,42\n", StandardCharsets.US_ASCII)))
+                .hasMessage("magic: 0x416e (expected: 0x4e4c \"NL\"): not a netlab peer, this looks like a lab-style sum "
+                        + "request `Ana,42`; received \"Ana,42\\n\" (41 6e 61 2c 34 32 0a)");
+        EmbeddedChannel client = new EmbeddedChannel(SumDecoder.forClient());
+        assertThatThrownBy(() -> client.writeInbound(Unpooled.copiedBuffer("Server of Ada,7\n", StandardCharsets.US_ASCII)))
+                .hasMessageContaining("not a netlab peer, this looks like text (`Server of Ada,7`); received");
+        EmbeddedChannel files = new EmbeddedChannel(FileFrameDecoder.forServer());
+        assertThatThrownBy(() -> files.writeInbound(Unpooled.copiedBuffer("test.txt", StandardCharsets.US_ASCII)))
+                .hasMessage("magic: 0x7465 (expected: 0x4e4c \"NL\"): not a netlab peer, this looks like a raw lab file "
+                        + "request for `test.txt`; received \"test.txt\" (74 65 73 74 2e 74 78 74)");
     }
 
     @Test

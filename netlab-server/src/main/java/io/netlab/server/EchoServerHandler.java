@@ -1,6 +1,5 @@
 package io.netlab.server;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -9,21 +8,16 @@ import io.netty.handler.codec.TooLongFrameException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * The lab's example service: answers every line with the same line uppercased. Bytes that are not UTF-8 are
- * answered as {@code \xNN} escapes, which are not uppercased: in an answer, a lower-case {@code \x} is always an
- * escape (the client's own text {@code \xab} comes back as {@code \XAB}).
+ * The lab's example service: answers every piece of text that {@link EchoTextDecoder} cuts (a line with its
+ * {@code "\n"}, or text that ended with a pause or a half-close) with the same text uppercased, in one write. Bytes
+ * that are not UTF-8 are answered as {@code \xNN} escapes, which are not uppercased: in an answer, a lower-case
+ * {@code \x} is always an escape (the client's own text {@code \xab} comes back as {@code \XAB}).
  */
 @Sharable
-final class EchoServerHandler extends SimpleChannelInboundHandler<ByteBuf> {
+final class EchoServerHandler extends SimpleChannelInboundHandler<String> {
     static final EchoServerHandler INSTANCE = new EchoServerHandler();
     private static final Logger logger = LoggerFactory.getLogger(EchoServerHandler.class);
 
@@ -34,35 +28,35 @@ final class EchoServerHandler extends SimpleChannelInboundHandler<ByteBuf> {
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf line) {
-        ctx.write(answer(line) + "\n");
+    protected void channelRead0(ChannelHandlerContext ctx, String text) {
+        ctx.write(answer(text));
     }
 
-    /** The line's text in upper case ({@link Locale#ROOT}), with each byte that is not UTF-8 as {@code \xNN}. */
-    static String answer(ByteBuf line) {
-        ByteBuffer in = line.nioBuffer();
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        CharBuffer text = CharBuffer.allocate(in.remaining());      // never more chars than UTF-8 bytes
-        StringBuilder answer = new StringBuilder(in.remaining() + 16);
-        for (;;) {
-            CoderResult r = decoder.decode(in, text, true);
-            text.flip();
-            answer.append(text.toString().toUpperCase(Locale.ROOT));   // the text before the bad bytes
-            text.clear();
-            if (!r.isError()) {
-                return answer.toString();            // underflow: all read (overflow cannot happen)
-            }
-            for (int i = 0; i < r.length(); i++) {      // the decoder left them unread
-                int b = in.get() & 0xFF;
+    /**
+     * The text in upper case ({@link Locale#ROOT}), with each byte that was not UTF-8 (a lone surrogate
+     * {@code U+DC80..U+DCFF} from {@link EchoTextDecoder#text}) as {@code \xNN}, after the upper-casing.
+     */
+    static String answer(String text) {
+        String upper = text.toUpperCase(Locale.ROOT);      // lone surrogates have no case: they stay as they are
+        StringBuilder answer = null;
+        for (int i = 0; i < upper.length(); i++) {
+            char c = upper.charAt(i);
+            if (c >= 0xDC80 && c <= 0xDCFF && !(i > 0 && Character.isHighSurrogate(upper.charAt(i - 1)))) {
+                if (answer == null) {
+                    answer = new StringBuilder(upper.length() + 16).append(upper, 0, i);
+                }
+                int b = c & 0xFF;
                 answer.append("\\x").append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 0xF, 16));
+            } else if (answer != null) {
+                answer.append(c);
             }
         }
+        return answer == null ? upper : answer.toString();
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-        ctx.flush();       // one flush for every answer to what one read brought
+        ctx.flush();       // one flush for every answer to what one read (or one pause) brought
         super.channelReadComplete(ctx);
     }
 

@@ -5,11 +5,14 @@ import io.netlab.codec.SendMode;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The file server (the lab's exercise 3): serves the regular files under one directory, one request per connection,
- * in FILE_DATA frames of the block size the client asks for, with the digest it asks for.
+ * in FILE_DATA frames of the block size the client asks for, with the digest it asks for; on the same port, by
+ * default, to lab-style raw clients (a name in, the bytes out) and over HTTP/1.1 ({@link Builder#protocols}).
  * <pre>{@code
  * try (RunningServer server = FileServer.builder().root(dir).port(0).start()) {
  *     int port = server.localAddress().getPort();
@@ -31,6 +34,7 @@ public final class FileServer {
         private FileRoot root;
         private int maxBlockSize = FileConstants.MAX_BLOCK_SIZE;
         private SendMode sendMode = SendMode.AUTO;
+        private Set<FileProtocol> protocols = FileProtocol.all();
 
         private Builder() {
         }
@@ -79,12 +83,25 @@ public final class FileServer {
             return this;
         }
 
+        /**
+         * The dialects served on the port (default: all three), told apart by each connection's first bytes.
+         *
+         * @throws IllegalArgumentException when the set is empty
+         */
+        public Builder protocols(Set<FileProtocol> protocols) {
+            if (protocols.isEmpty()) {
+                throw new IllegalArgumentException("protocols: [] (expected: one or more of netlab, raw, http)");
+            }
+            this.protocols = EnumSet.copyOf(protocols);
+            return this;
+        }
+
         @Override
         Protocols.Protocol protocol(ServerConfig config) {
             if (root == null) {
                 throw new IllegalStateException("root: not set (expected: FileServer.builder().root(dir))");
             }
-            return Protocols.file(root, maxBlockSize, sendMode);
+            return Protocols.file(root, maxBlockSize, sendMode, protocols);
         }
     }
 }

@@ -18,15 +18,18 @@ import java.util.function.Function;
  * between requests is not timed here (the idle timeout governs it); one that sends a request too slowly — or
  * nothing at all — is answered with the protocol's TIMEOUT error and closed. The clock is held while the server
  * itself has stopped reading (see {@link BackpressureHandler}), since the request cannot complete then.
- * <p>It sits in front of the protocol's decoder, where it sees bytes arrive; the {@link BackpressureHandler} behind
- * the decoder tells it when a request is whole. With {@code oneRequest} (the file service) it is done after the
- * first request.
+ * <p>It sits in front of the protocol's decoder (and of the {@link DialectDetector} on a server that speaks several
+ * dialects), where it sees bytes arrive; the {@link BackpressureHandler} behind the decoder tells it when a request
+ * is whole. With {@code oneRequest} (the file service) it is done after the first request. It is the one request
+ * deadline of every dialect, counted from the connection's start: the dialect chosen by the first bytes only says
+ * what to answer ({@link #answerWith}): an HTTP 408, or nothing at all for the raw lab dialect, which has no error
+ * channel (the sum text dialect needs nothing: its encoder writes a TIMEOUT error as nothing).
  */
 final class RequestTimeoutHandler extends ChannelInboundHandlerAdapter {
     private static final Logger logger = LoggerFactory.getLogger(RequestTimeoutHandler.class);
 
     private final long timeoutNanos;
-    private final Function<String, Object> timeoutMessage;
+    private Function<String, Object> timeoutMessage;
     private final boolean oneRequest;
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> deadline;
@@ -35,7 +38,7 @@ final class RequestTimeoutHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * @param timeoutNanos   the request timeout
-     * @param timeoutMessage the protocol's TIMEOUT answer, given the timeout in seconds as text
+     * @param timeoutMessage the protocol's TIMEOUT answer, given the timeout in seconds as text ({@code null}: none)
      * @param oneRequest     whether only the first request is timed
      */
     RequestTimeoutHandler(long timeoutNanos, Function<String, Object> timeoutMessage, boolean oneRequest) {
@@ -65,6 +68,15 @@ final class RequestTimeoutHandler extends ChannelInboundHandlerAdapter {
             arm();                                // the first byte of a new request
         }
         super.channelRead(ctx, msg);
+    }
+
+    /**
+     * The dialect the peer speaks answers a request that takes too long this way from now on ({@link FileDialects}).
+     *
+     * @param timeoutMessage given the timeout in seconds as text, the answer, or {@code null}: a close without one
+     */
+    void answerWith(Function<String, Object> timeoutMessage) {
+        this.timeoutMessage = timeoutMessage;
     }
 
     /** A whole request has arrived (called by the handler behind the decoder). */
@@ -109,7 +121,14 @@ final class RequestTimeoutHandler extends ChannelInboundHandlerAdapter {
         }
         timedOut = true;
         String seconds = TimeUnit.NANOSECONDS.toMillis(timeoutNanos) / 1000.0 + " s";
+        Object answer = timeoutMessage.apply(seconds);
+        if (answer == null) {
+            logger.info("{} sent no complete request within {}: closing without an answer",
+                    ctx.channel().remoteAddress(), seconds);
+            ctx.channel().close();
+            return;
+        }
         logger.info("{} sent no complete request within {}: closing", ctx.channel().remoteAddress(), seconds);
-        ctx.channel().writeAndFlush(timeoutMessage.apply(seconds)).addListener(ChannelFutureListener.CLOSE);
+        ctx.channel().writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
     }
 }

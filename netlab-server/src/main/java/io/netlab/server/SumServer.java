@@ -11,7 +11,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * The "adding two numbers" server (the lab's exercise 2): each client sends a name and a number; the server answers
  * with its own name, its number and the sum. A number outside the range (the lab's 1..100) is refused with
  * OUT_OF_RANGE and, unless {@link Builder#keepRunning(boolean) keepRunning}, shuts the whole server down once the
- * refusal is sent. What the lab asks the server to display is reported to a {@link Listener}.
+ * refusal is sent. What the lab asks the server to display is reported to a {@link Listener}. On the same port it
+ * also answers students' text clients: a line {@code NAME,NUMBER}, answered {@code SERVER NAME,SERVER NUMBER}
+ * (docs/protocol.md, section 2).
  */
 public final class SumServer {
     /** The lab's range. */

@@ -67,15 +67,17 @@ class ServerProtocolTest {
     }
 
     @Test
-    void httpRequestGetsAnErrorFrameAndOthersAreStillServed() throws Exception {
-        fileServer(Transport.AUTO);
+    void httpRequestToANetlabOnlyServerGetsAnErrorFrameAndOthersAreStillServed() throws Exception {
+        Files.writeString(root.resolve("hello.txt"), "hello, world\n");
+        server = local(FileServer.builder(), Transport.AUTO).root(root).protocols(java.util.EnumSet.of(FileProtocol.NETLAB))
+                .start();
         try (RawClient http = new RawClient(server.localAddress());
              RawClient good = new RawClient(server.localAddress())) {
             http.send("GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             RawClient.Frame f = http.readFrame();
             assertThat(f.type()).isEqualTo(RawClient.TYPE_ERROR);
             assertThat(f.errorCode()).isEqualTo(ErrorCode.ILLEGAL_OPERATION.code());
-            assertThat(f.errorMessage()).contains("not a netlab peer, this looks like HTTP");
+            assertThat(f.errorMessage()).contains("not a netlab peer, this looks like an HTTP request (GET /hello.txt); received \"GET /hello.txt");
             assertThat(http.closedByServer()).isTrue();
 
             good.send(RawClient.fileRequest("hello.txt", 1024, 0, 0));

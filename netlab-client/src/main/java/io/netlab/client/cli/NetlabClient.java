@@ -13,6 +13,7 @@ import io.netlab.client.Endpoint;
 import io.netlab.client.FetchOptions;
 import io.netlab.client.FileFetcher;
 import io.netlab.client.SumClient;
+import io.netlab.client.SumTextClient;
 import io.netlab.client.TransferResult;
 import io.netlab.client.Transport;
 import io.netlab.client.Units;
@@ -83,6 +84,9 @@ public final class NetlabClient implements Callable<Integer> {
     @Option(names = {"-C", "--continue"}, description = "continue the partial file an interrupted fetch into LOCAL_PATH "
             + "left (the check at the end still covers the whole file)")
     boolean resume;
+
+    @Option(names = "--raw", description = "speak the lab's raw dialect: send the bare name, save what comes until the server closes (no size or digest to check; --block-size and --digest do not apply)")
+    boolean raw;
 
     @Mixin
     Common common;
@@ -158,6 +162,9 @@ public final class NetlabClient implements Callable<Integer> {
         }
         boolean refuseBinary = toStdout && !force && Terminals.isTerminal(Terminals.STDOUT);
         Path localPath = LocalPath.parse(spec, local);
+        if (raw) {
+            return RawFetchCommand.run(this, endpoint, localPath, options);
+        }
         return run(common, () -> {
             TransferResult r;
             try (ConsoleProgress bar = ConsoleProgress.forFetch(endpoint.path(), progress ? Boolean.TRUE
@@ -208,6 +215,9 @@ public final class NetlabClient implements Callable<Integer> {
         @Option(names = "--number", paramLabel = "K", description = "your number, 1..100 (asked for when missing)")
         Integer number;
 
+        @Option(names = "--text", description = "speak the lab's text dialect (NAME,NUMBER and a newline), as students' servers do")
+        boolean text;
+
         @Mixin
         Common common;
 
@@ -229,8 +239,9 @@ public final class NetlabClient implements Callable<Integer> {
                 } else {
                     k = askNumber(keyboard, out);
                 }
-                SumReply reply = SumClient.exchange(endpoint, new SumRequest(n, k),
-                        Duration.ofSeconds(common.timeout), common.transport(spec));
+                SumReply reply = text
+                        ? SumTextClient.exchange(endpoint, new SumRequest(n, k), Duration.ofSeconds(common.timeout), common.transport(spec))
+                        : SumClient.exchange(endpoint, new SumRequest(n, k), Duration.ofSeconds(common.timeout), common.transport(spec));
                 long expected = (long) k + reply.value();
                 out.println("Client name:   " + PeerText.escape(n));
                 out.println("Server name:   " + PeerText.escape(reply.name()));

@@ -71,6 +71,9 @@ public final class NetlabServer implements Callable<Integer> {
     SendMode sendMode = SendMode.AUTO;
 
     @Mixin
+    ProtocolsOption protocols;
+
+    @Mixin
     Common common;
 
     /** Options every server takes. */
@@ -208,7 +211,7 @@ public final class NetlabServer implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--root: " + root + " is not a readable directory (" + describe(e) + ')');
         }
-        FileServer.Builder builder = common.applyTo(FileServer.builder(), spec, port)
+        FileServer.Builder builder = protocols.applyTo(common.applyTo(FileServer.builder(), spec, port), spec)
                 .root(fileRoot).maxBlockSize(maxBlockSize).sendMode(sendMode);
         return serve("file", builder, common.where(port), "root " + fileRoot.path() + ", send mode " + sendMode);
     }
@@ -309,13 +312,22 @@ public final class NetlabServer implements Callable<Integer> {
                 logger.info("signal received: shutting down");
             }
             server.close();
+            logger.info("netlab {} server stopped", what);
+            // the JVM ends when this hook does: the log and lab lines still queued go out first
+            stopLogging();
         }, "netlab-signal");
         Runtime.getRuntime().addShutdownHook(hook);
         server.terminationFuture().join();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException alreadyShuttingDown) {
-            // the hook itself brought us here
+            // a signal: the hook stops the server, says so and flushes the log; the JVM ends when it returns
+            try {
+                hook.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 0;
         }
         logger.info("netlab {} server stopped", what);
         return 0;
@@ -390,6 +402,13 @@ public final class NetlabServer implements Callable<Integer> {
         }
     }
 
+    /** Stops logback, which first writes what its never-blocking queues hold (up to a second each). */
+    private static void stopLogging() {
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+            context.stop();
+        }
+    }
+
     /**
      * Runs the server command line and exits with its code.
      *
@@ -411,9 +430,7 @@ public final class NetlabServer implements Callable<Integer> {
         }
         int code = commandLine().execute(args);
         // the log and lab lines go through never-blocking queues: give them their last second before the exit
-        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
-            context.stop();
-        }
+        stopLogging();
         System.exit(code);
     }
 

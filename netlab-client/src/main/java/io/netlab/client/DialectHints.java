@@ -1,0 +1,51 @@
+package io.netlab.client;
+
+/**
+ * The fix to suggest when a netlab client meets a server that speaks another dialect, from what it saw (the codec's
+ * error names the likely dialect, see {@code io.netlab.codec.ForeignBytes}).
+ */
+final class DialectHints {
+    /** A lab-style file server reads netlab's binary request as a name, finds no such file, and closes. */
+    static final String FILE_CLOSED = " (a lab-style file server closes like this when it cannot read netlab's request:"
+            + " run netlab-client with --raw)";
+    /** A lab-style sum server cannot read netlab's frame as NAME,NUMBER and closes. */
+    static final String SUM_CLOSED = " (a lab-style text server closes like this when it cannot read netlab's request:"
+            + " run netlab-client sum with --text)";
+    /** netlab's file and sum servers close on a line they cannot serve. */
+    static final String ECHO_CLOSED = " (not an echo server? netlab's file and sum servers close on a line they cannot"
+            + " serve)";
+
+    private DialectHints() {
+    }
+
+    /** The fix for a file fetch that failed with {@code message}, or "". */
+    static String forFileClient(String message) {
+        if (message.contains("this looks like an HTTP response")) {
+            return "; it is a web server: fetch the file with curl or a browser";
+        }
+        if (message.contains("this looks like text")) {
+            return "; it is no netlab file server (for a lab-style file server, run netlab-client with --raw)";
+        }
+        if (message.contains("type: FILE_REQUEST (0x10)")) {
+            return "; the server sent netlab's own request back: it is an echo server";
+        }
+        if (message.contains("type: SUM_")) {
+            return "; it is a netlab sum server: use netlab-client sum";
+        }
+        return "";
+    }
+
+    /** The fix for a sum exchange that failed with {@code message}, or "". */
+    static String forSumClient(String message) {
+        if (message.contains("this looks like text")) {
+            return "; the server speaks the lab's text dialect: run netlab-client sum with --text";
+        }
+        if (message.contains("this looks like an HTTP response")) {
+            return "; it is a web server, not a sum server";
+        }
+        if (message.contains("type: FILE_")) {
+            return "; it is a netlab file server: use netlab-client SERVER:PORT:PATH";
+        }
+        return "";
+    }
+}
