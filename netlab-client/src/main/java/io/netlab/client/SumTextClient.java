@@ -43,6 +43,10 @@ public final class SumTextClient {
     /**
      * Sends one request as text and waits for the server's line.
      *
+     * @param server    the server's host and port
+     * @param request   the name and number to send
+     * @param timeout   how long to wait to connect and for the answer
+     * @param transport the I/O transport
      * @return the server's name and number, and their sum with the request's number, computed here
      * @throws ClientException LOCAL for a name with a line break, CONNECT, INTERRUPTED when the server closes without
      *                         a line, PROTOCOL when its answer is not {@code NAME,NUMBER} (with what it looks like)
