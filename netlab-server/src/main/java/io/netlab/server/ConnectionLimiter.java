@@ -24,7 +24,7 @@ import java.util.function.Function;
 @Sharable
 final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     private static final Logger logger = LoggerFactory.getLogger(ConnectionLimiter.class);
-    private static final AttributeKey<Boolean> COUNTED = AttributeKey.valueOf(ConnectionLimiter.class, "counted");
+    private static final AttributeKey<InetAddress> COUNTED = AttributeKey.valueOf(ConnectionLimiter.class, "counted");
     private static final AttributeKey<Boolean> REFUSED = AttributeKey.valueOf(ConnectionLimiter.class, "refused");
 
     private final int maxTotal;
@@ -46,10 +46,11 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        InetAddress address = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        // the real client's, when a PROXY protocol header named it (this runs only once it has been read)
+        InetAddress address = ((InetSocketAddress) ClientAddress.of(ctx.channel())).getAddress();
         int all = total.incrementAndGet();
         int mine = perAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
-        ctx.channel().attr(COUNTED).set(Boolean.TRUE);
+        ctx.channel().attr(COUNTED).set(address);
         String refusal = null;
         if (all > maxTotal) {
             refusal = "connections: " + all + " (expected: <= " + maxTotal + "); try again later";
@@ -58,7 +59,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
                     + "); try again later";
         }
         if (refusal != null) {
-            logger.info("{} refused: {}", ctx.channel().remoteAddress(), refusal);
+            logger.info("{} refused: {}", ClientAddress.of(ctx.channel()), refusal);
             ctx.channel().attr(REFUSED).set(Boolean.TRUE);
             // a lingering close: answer, send FIN, and read (and drop) what the client still sends until it closes
             // too, or 2 s pass; closing with its request unread would send an RST that can destroy the answer
@@ -86,9 +87,9 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (ctx.channel().attr(COUNTED).getAndSet(null) != null) {
+        InetAddress address = ctx.channel().attr(COUNTED).getAndSet(null);
+        if (address != null) {
             total.decrementAndGet();
-            InetAddress address = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
             perAddress.computeIfPresent(address, (a, n) -> n.decrementAndGet() == 0 ? null : n);
         }
         super.channelInactive(ctx);

@@ -23,7 +23,7 @@ final class EchoServerHandler extends SimpleChannelInboundHandler<String> {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        logger.info("{} connected", ctx.channel().remoteAddress());
+        logger.info("{} connected", ClientAddress.of(ctx.channel()));
         super.channelActive(ctx);
     }
 
@@ -63,7 +63,7 @@ final class EchoServerHandler extends SimpleChannelInboundHandler<String> {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
-            logger.info("{} sent a line over {} bytes: closing", ctx.channel().remoteAddress(),
+            logger.info("{} sent a line over {} bytes: closing", ClientAddress.of(ctx.channel()),
                     EchoServer.MAX_LINE);
             ctx.writeAndFlush("ERROR: line longer than " + EchoServer.MAX_LINE + " bytes\n")
                     .addListener(ChannelFutureListener.CLOSE);

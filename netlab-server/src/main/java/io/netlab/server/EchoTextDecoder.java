@@ -50,7 +50,7 @@ final class EchoTextDecoder extends QuietInputDecoder {
             checked = true;
             if (kind == FirstBytes.Kind.NETLAB || kind == FirstBytes.Kind.TLS) {
                 // not text: uppercased, it would be garbage to the peer; say what it is instead
-                logger.info("{} sent {}: this is the echo service (text lines): closing", ctx.channel().remoteAddress(),
+                logger.info("{} sent {}: this is the echo service (text lines): closing", ClientAddress.of(ctx.channel()),
                         FileDialects.described(in));
                 discarding = true;
                 in.skipBytes(in.readableBytes());

@@ -53,13 +53,13 @@ final class FileDialects implements DialectDetector.Router {
             case TLS -> null;
         };
         if (!protocols.contains(chosen)) {
-            logger.info("{} sent {}: this server speaks {}{}: closing without an answer", ctx.channel().remoteAddress(),
+            logger.info("{} sent {}: this server speaks {}{}: closing without an answer", ClientAddress.of(ctx.channel()),
                     described(first), protocols, asked == null ? "" : " (add " + asked + " to --protocols to serve it)");
             ctx.close();
             return false;
         }
         if (asked != chosen) {
-            logger.info("{} sent {}: this server speaks {}{}: netlab answers", ctx.channel().remoteAddress(),
+            logger.info("{} sent {}: this server speaks {}{}: netlab answers", ClientAddress.of(ctx.channel()),
                     described(first), protocols, asked == null ? "" : " (add " + asked + " to --protocols to serve it)");
         }
         logger.debug("{} speaks {} ({})", ctx.channel(), chosen, kind);

@@ -70,7 +70,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
     private static void sentMore(ChannelHandlerContext ctx) {
         if (ctx.channel().isActive()) {
             logger.info("{} protocol error: sent more during its transfer (expected: nothing after the FILE_REQUEST): "
-                    + "closing", ctx.channel().remoteAddress());
+                    + "closing", ClientAddress.of(ctx.channel()));
             ctx.close();
         }
     }
@@ -91,7 +91,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
         try {
             file = root.open(request.path());
         } catch (FileAccessException e) {
-            logger.info("{} refused {}: {} ({})", ctx.channel().remoteAddress(), shown, e.getMessage(), e.code());
+            logger.info("{} refused {}: {} ({})", ClientAddress.of(ctx.channel()), shown, e.getMessage(), e.code());
             refuse(ctx, e.code(), e.getMessage());
             return;
         }
@@ -99,16 +99,16 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
         if (offset > file.size()) {
             closeQuietly(file);
             String message = "offset: " + offset + " (expected: 0.." + file.size() + ", the size of " + shown + ')';
-            logger.info("{} refused {}: {} ({})", ctx.channel().remoteAddress(), shown, message, ErrorCode.OUT_OF_RANGE);
+            logger.info("{} refused {}: {} ({})", ClientAddress.of(ctx.channel()), shown, message, ErrorCode.OUT_OF_RANGE);
             refuse(ctx, ErrorCode.OUT_OF_RANGE, message);
             return;
         }
         long start = System.nanoTime();
         if (offset == 0) {
-            logger.info("{} fetching {} ({} bytes, {}-byte blocks, {})", ctx.channel().remoteAddress(), shown,
+            logger.info("{} fetching {} ({} bytes, {}-byte blocks, {})", ClientAddress.of(ctx.channel()), shown,
                     file.size(), request.blockSize(), request.digest().name().toLowerCase(Locale.ROOT));
         } else {
-            logger.info("{} resuming {} at byte {} of {} ({}-byte blocks, {})", ctx.channel().remoteAddress(), shown,
+            logger.info("{} resuming {} at byte {} of {} ({}-byte blocks, {})", ClientAddress.of(ctx.channel()), shown,
                     offset, file.size(), request.blockSize(), request.digest().name().toLowerCase(Locale.ROOT));
         }
         state = State.SENDING;
@@ -126,10 +126,10 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
             }
             closeQuietly(file);
             if (f.cause() instanceof ClosedChannelException) {
-                logger.info("{} stopped while resuming {} (reading its first {} bytes)", ctx.channel().remoteAddress(),
+                logger.info("{} stopped while resuming {} (reading its first {} bytes)", ClientAddress.of(ctx.channel()),
                         shown, offset);
             } else {
-                logger.warn("{} failed reading {} before byte {}: {}", ctx.channel().remoteAddress(), shown, offset,
+                logger.warn("{} failed reading {} before byte {}: {}", ClientAddress.of(ctx.channel()), shown, offset,
                         f.cause().toString());
                 refuse(ctx, ErrorCode.IO_ERROR, shown + ": read failed on the server: " + f.cause().getMessage());
             }
@@ -150,21 +150,21 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
         transfer.addListener((ChannelFutureListener) f -> {
             long nanos = System.nanoTime() - start;
             if (f.isSuccess()) {
-                logger.info("{} sent {} ({}{}) in {}", ctx.channel().remoteAddress(), shown, LogFormat.bytes(sent),
+                logger.info("{} sent {} ({}{}) in {}", ClientAddress.of(ctx.channel()), shown, LogFormat.bytes(sent),
                         request.offset() == 0 ? "" : " from byte " + request.offset(), LogFormat.secondsAndRate(sent, nanos));
                 f.channel().close();
             } else if (f.channel().isActive() && !(f.cause() instanceof IOException && isBrokenPipe(f.cause()))
                     && input.atFrameBoundary()) {
                 // the input failed between two frames (a transport failure closes the channel): an ERROR still frames
                 if (f.cause() instanceof FileRoot.FileChangedException changed) {
-                    logger.info("{} not ending the transfer: {}", ctx.channel().remoteAddress(), changed.getMessage());
+                    logger.info("{} not ending the transfer: {}", ClientAddress.of(ctx.channel()), changed.getMessage());
                     refuse(ctx, ErrorCode.IO_ERROR, changed.getMessage());
                 } else {
-                    logger.warn("{} failed sending {}: {}", ctx.channel().remoteAddress(), shown, f.cause().toString());
+                    logger.warn("{} failed sending {}: {}", ClientAddress.of(ctx.channel()), shown, f.cause().toString());
                     refuse(ctx, ErrorCode.IO_ERROR, shown + ": read failed on the server: " + f.cause().getMessage());
                 }
             } else {
-                logger.info("{} stopped while fetching {} ({} of {} bytes sent): {}", ctx.channel().remoteAddress(),
+                logger.info("{} stopped while fetching {} ({} of {} bytes sent): {}", ClientAddress.of(ctx.channel()),
                         shown, input.progress(), sent, f.cause().toString());
                 f.channel().close();
             }
@@ -208,7 +208,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         String message = ProtocolErrors.messageFor(cause);
-        logger.info("{} protocol error: {}", ctx.channel().remoteAddress(), message);
+        logger.info("{} protocol error: {}", ClientAddress.of(ctx.channel()), message);
         state = State.REFUSED;
         refuse(ctx, code, message);
     }

@@ -76,13 +76,13 @@ final class HttpFileHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (!request.decoderResult().isSuccess()) {
-            logger.info("{} http: malformed request: {}: 400", ctx.channel().remoteAddress(),
+            logger.info("{} http: malformed request: {}: 400", ClientAddress.of(ctx.channel()),
                     request.decoderResult().cause().toString());
             send(ctx, request, HttpResponseStatus.BAD_REQUEST, "malformed request", false);
             return;
         }
         if (inFlight >= MAX_IN_FLIGHT) {
-            logger.info("{} http: over {} pipelined requests: closing", ctx.channel().remoteAddress(), MAX_IN_FLIGHT);
+            logger.info("{} http: over {} pipelined requests: closing", ClientAddress.of(ctx.channel()), MAX_IN_FLIGHT);
             ctx.close();
             return;
         }
@@ -90,7 +90,7 @@ final class HttpFileHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         String uri = PeerText.escape(request.uri());
         HttpMethod method = request.method();
         if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
-            logger.info("{} http {} {}: 405", ctx.channel().remoteAddress(), PeerText.escape(method.name()), uri);
+            logger.info("{} http {} {}: 405", ClientAddress.of(ctx.channel()), PeerText.escape(method.name()), uri);
             FullHttpResponse r = text(request, HttpResponseStatus.METHOD_NOT_ALLOWED,
                     PeerText.escape(method.name()) + ": not allowed (expected: GET or HEAD)");
             r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
@@ -99,7 +99,7 @@ final class HttpFileHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         }
         String path = path(request.uri());
         if (path == null) {
-            logger.info("{} http {} {}: 400", ctx.channel().remoteAddress(), method, uri);
+            logger.info("{} http {} {}: 400", ClientAddress.of(ctx.channel()), method, uri);
             send(ctx, request, HttpResponseStatus.BAD_REQUEST, uri + ": not a path (expected: /NAME)", keepAlive);
             return;
         }
@@ -110,7 +110,7 @@ final class HttpFileHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             HttpResponseStatus status = status(e.code());
             String message = path.isEmpty() ? "/: is a directory (expected: a file; directories are not listed)"
                     : e.getMessage() + (e.code() == ErrorCode.NOT_A_FILE ? "; directories are not listed" : "");
-            logger.info("{} http {} {}: {}: {} ({})", ctx.channel().remoteAddress(), method, uri, status.code(),
+            logger.info("{} http {} {}: {}: {} ({})", ClientAddress.of(ctx.channel()), method, uri, status.code(),
                     e.getMessage(), e.code());
             send(ctx, request, status, message, keepAlive);
             return;
@@ -132,7 +132,7 @@ final class HttpFileHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 ? ByteRange.parse(request.headers().get(HttpHeaderNames.RANGE), size) : null;
         if (range == ByteRange.UNSATISFIABLE) {
             close(file);
-            logger.info("{} http {} {}: 416 (range {} of {} bytes)", ctx.channel().remoteAddress(), method, uri,
+            logger.info("{} http {} {}: 416 (range {} of {} bytes)", ClientAddress.of(ctx.channel()), method, uri,
                     PeerText.escape(request.headers().get(HttpHeaderNames.RANGE)), size);
             FullHttpResponse r = text(request, HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
                     "range: " + PeerText.escape(request.headers().get(HttpHeaderNames.RANGE)) + " (expected: within "
@@ -167,10 +167,10 @@ final class HttpFileHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         String what = range == null ? LogFormat.bytes(length) : "bytes " + range.first() + '-' + range.last() + " of " + size;
         done.addListener(f -> {
             if (f.isSuccess()) {
-                logger.info("{} http {} {}: {} ({}{})", ctx.channel().remoteAddress(), method, uri, response.status().code(),
+                logger.info("{} http {} {}: {} ({}{})", ClientAddress.of(ctx.channel()), method, uri, response.status().code(),
                         what, body ? ", " + LogFormat.secondsAndRate(length, System.nanoTime() - start) : "");
             } else {
-                logger.info("{} http {} {}: stopped: {}", ctx.channel().remoteAddress(), method, uri, f.cause().toString());
+                logger.info("{} http {} {}: stopped: {}", ClientAddress.of(ctx.channel()), method, uri, f.cause().toString());
             }
         });
     }

@@ -108,7 +108,7 @@ final class IdleTimeoutHandler extends ChannelDuplexHandler {
         }
         long idle = now - lastProgress;
         if (idle >= timeoutNanos) {
-            logger.info("{} made no progress for {} ms: closing", ch.remoteAddress(), TimeUnit.NANOSECONDS.toMillis(idle));
+            logger.info("{} made no progress for {} ms: closing", ClientAddress.of(ch), TimeUnit.NANOSECONDS.toMillis(idle));
             ctx.close();
             return;
         }

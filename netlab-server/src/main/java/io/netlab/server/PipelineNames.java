@@ -18,6 +18,8 @@ package io.netlab.server;
  *       ... request-timeout -> text-decoder -> backpressure -> text-encoder -> sum-handler -> half-close
  * echo: [wire-log] idle -> limiter -> request-timeout -> line-decoder -> backpressure -> string-encoder -> echo-handler
  *       -> half-close
+ * with --proxy-protocol, two handlers go between idle and limiter, and leave once the header is read:
+ *       [wire-log] idle -> proxy-decoder -> proxy-header -> limiter -> ...
  * </pre>
  */
 public final class PipelineNames {
@@ -25,6 +27,10 @@ public final class PipelineNames {
     public static final String WIRE_LOG = "wire-log";
     /** IdleTimeoutHandler closing connections that make no progress (reads, writes, bytes the kernel sends). */
     public static final String IDLE = "idle";
+    /** Netty's HAProxyMessageDecoder (PROXY protocol v1 and v2), only with --proxy-protocol; leaves after the header. */
+    public static final String PROXY_DECODER = "proxy-decoder";
+    /** Keeps the PROXY header's client address and holds the connection back from the limiter until then. */
+    public static final String PROXY_HEADER = "proxy-header";
     /** ConnectionLimiter answering connections over the caps with BUSY. */
     public static final String LIMITER = "limiter";
     /** RequestTimeoutHandler: a request must be whole within --request-timeout of its first byte. */

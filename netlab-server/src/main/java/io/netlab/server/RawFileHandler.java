@@ -40,14 +40,14 @@ final class RawFileHandler extends SimpleChannelInboundHandler<RawRequestDecoder
         try {
             file = root.open(request.name());
         } catch (FileAccessException e) {
-            logger.info("{} refused raw request `{}`: {} ({}): closing without an answer", ctx.channel().remoteAddress(),
+            logger.info("{} refused raw request `{}`: {} ({}): closing without an answer", ClientAddress.of(ctx.channel()),
                     shown, e.getMessage(), e.code());
             ctx.close();
             return;
         }
         long start = System.nanoTime();
         logger.info("{} fetching {} ({} bytes, raw lab dialect, 1024-byte blocks, name ended by {})",
-                ctx.channel().remoteAddress(), shown, file.size(), request.end().name().toLowerCase(java.util.Locale.ROOT)
+                ClientAddress.of(ctx.channel()), shown, file.size(), request.end().name().toLowerCase(java.util.Locale.ROOT)
                         .replace('_', '-'));
         ChunkedNioFile blocks;
         try {
@@ -58,10 +58,10 @@ final class RawFileHandler extends SimpleChannelInboundHandler<RawRequestDecoder
         }
         ctx.writeAndFlush(blocks).addListener((ChannelFutureListener) f -> {
             if (f.isSuccess()) {
-                logger.info("{} sent {} ({}) in {}", ctx.channel().remoteAddress(), shown, LogFormat.bytes(file.size()),
+                logger.info("{} sent {} ({}) in {}", ClientAddress.of(ctx.channel()), shown, LogFormat.bytes(file.size()),
                         LogFormat.secondsAndRate(file.size(), System.nanoTime() - start));
             } else {
-                logger.info("{} stopped while sending {} (raw): {}", ctx.channel().remoteAddress(), shown,
+                logger.info("{} stopped while sending {} (raw): {}", ClientAddress.of(ctx.channel()), shown,
                         f.cause().toString());
             }
             f.channel().close();
@@ -73,7 +73,7 @@ final class RawFileHandler extends SimpleChannelInboundHandler<RawRequestDecoder
         if (cause instanceof IOException) {
             logger.debug("{} connection failed: {}", ctx.channel(), cause.toString());
         } else {
-            logger.info("{} refused raw request: {}: closing without an answer", ctx.channel().remoteAddress(),
+            logger.info("{} refused raw request: {}: closing without an answer", ClientAddress.of(ctx.channel()),
                     ProtocolErrors.messageFor(cause));
         }
         requested = true;

@@ -124,11 +124,11 @@ final class RequestTimeoutHandler extends ChannelInboundHandlerAdapter {
         Object answer = timeoutMessage.apply(seconds);
         if (answer == null) {
             logger.info("{} sent no complete request within {}: closing without an answer",
-                    ctx.channel().remoteAddress(), seconds);
+                    ClientAddress.of(ctx.channel()), seconds);
             ctx.channel().close();
             return;
         }
-        logger.info("{} sent no complete request within {}: closing", ctx.channel().remoteAddress(), seconds);
+        logger.info("{} sent no complete request within {}: closing", ClientAddress.of(ctx.channel()), seconds);
         ctx.channel().writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
     }
 }

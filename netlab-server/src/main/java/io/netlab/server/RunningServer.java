@@ -66,7 +66,8 @@ public final class RunningServer implements AutoCloseable {
 
     /**
      * Binds a server whose connections get the pipeline {@code protocol} sets up, around the common handlers: wire
-     * log, idle timeout, connection limiter and request timeout in front, backpressure right after its decoder.
+     * log, idle timeout, [PROXY header,] connection limiter and request timeout in front, backpressure right after
+     * its decoder.
      *
      * @throws IOException          when the address is in use or not available
      * @throws InterruptedException when interrupted while binding
@@ -88,8 +89,16 @@ public final class RunningServer implements AutoCloseable {
                 }
                 ch.pipeline().addLast(PipelineNames.IDLE, new IdleTimeoutHandler(config.idleTimeout().toNanos()));
                 protocol.pipeline().accept(ch, server);
+                String beforeLimiter = PipelineNames.IDLE;
+                if (config.proxyProtocol()) {
+                    // the PROXY header first: the handlers behind see the connection only once it names the client
+                    ch.pipeline().addAfter(PipelineNames.IDLE, PipelineNames.PROXY_DECODER, new ProxyHeaderDecoder());
+                    ch.pipeline().addAfter(PipelineNames.PROXY_DECODER, PipelineNames.PROXY_HEADER,
+                            new ProxyHeaderHandler(requestTimeoutNanos));
+                    beforeLimiter = PipelineNames.PROXY_HEADER;
+                }
                 // first inbound handler to see the connection: over a cap, the protocol handlers never do
-                ch.pipeline().addAfter(PipelineNames.IDLE, PipelineNames.LIMITER, limiter);
+                ch.pipeline().addAfter(beforeLimiter, PipelineNames.LIMITER, limiter);
                 RequestTimeoutHandler requestTimeout = new RequestTimeoutHandler(requestTimeoutNanos,
                         protocol.timeout(), protocol.oneRequest());
                 ch.pipeline().addAfter(PipelineNames.LIMITER, PipelineNames.REQUEST_TIMEOUT, requestTimeout);

@@ -28,6 +28,7 @@ public abstract class ServerBuilder<B extends ServerBuilder<B>> {
     private boolean wireLog;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxConnectionsPerClient = DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
+    private boolean proxyProtocol;
 
     ServerBuilder() {
     }
@@ -152,6 +153,20 @@ public abstract class ServerBuilder<B extends ServerBuilder<B>> {
     }
 
     /**
+     * Whether every connection begins with a PROXY protocol header (v1 or v2), as HAProxy sends with
+     * {@code send-proxy} or {@code send-proxy-v2}: its source address is then the client's for log lines, the
+     * per-client cap and BUSY answers ({@link ClientAddress}). A connection without a valid header within the
+     * request timeout is closed. Turn it on only behind a proxy: a client could otherwise name any address.
+     *
+     * @param on {@code true} to require the header (default: no)
+     * @return this builder
+     */
+    public B proxyProtocol(boolean on) {
+        this.proxyProtocol = on;
+        return self();
+    }
+
+    /**
      * Binds the server and starts serving.
      *
      * @return the running server; close it to shut it down gracefully
@@ -161,7 +176,7 @@ public abstract class ServerBuilder<B extends ServerBuilder<B>> {
      */
     public final RunningServer start() throws IOException, InterruptedException {
         ServerConfig config = new ServerConfig(bindAddress, port, transport.resolve(), threads, idleTimeout,
-                requestTimeout, shutdownGrace, wireLog, maxConnections, maxConnectionsPerClient);
+                requestTimeout, shutdownGrace, wireLog, maxConnections, maxConnectionsPerClient, proxyProtocol);
         return RunningServer.start(config, protocol(config));
     }
 

@@ -6,5 +6,5 @@ import java.time.Duration;
 /** What every netlab server needs to listen, as a {@link ServerBuilder} collected it. */
 record ServerConfig(InetAddress bindAddress, int port, Transport transport, int threads, Duration idleTimeout,
                     Duration requestTimeout, Duration shutdownGrace, boolean wireLog, int maxConnections,
-                    int maxConnectionsPerClient) {
+                    int maxConnectionsPerClient, boolean proxyProtocol) {
 }

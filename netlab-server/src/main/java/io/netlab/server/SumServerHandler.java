@@ -28,7 +28,7 @@ final class SumServerHandler extends SimpleChannelInboundHandler<SumRequest> {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        logger.info("{} connected", ctx.channel().remoteAddress());
+        logger.info("{} connected", ClientAddress.of(ctx.channel()));
         super.channelActive(ctx);
     }
 
@@ -36,21 +36,21 @@ final class SumServerHandler extends SimpleChannelInboundHandler<SumRequest> {
     protected void channelRead0(ChannelHandlerContext ctx, SumRequest msg) {
         if (!rules.inRange(msg.value())) {
             boolean stop = !rules.keepRunning();
-            rules.listener().refused(ctx.channel().remoteAddress(), msg.name(), msg.value(), rules.name(), rules.min(),
+            rules.listener().refused(ClientAddress.of(ctx.channel()), msg.name(), msg.value(), rules.name(), rules.min(),
                     rules.max(), stop);
             String message = "number: " + msg.value() + " (expected: " + rules.min() + ".." + rules.max() + ')'
                     + (stop ? "; the server is shutting down" : "");
             ctx.writeAndFlush(new SumError(ErrorCode.OUT_OF_RANGE, message)).addListener((ChannelFutureListener) f -> {
                 f.channel().close();
                 if (stop) {
-                    logger.info("out-of-range number {} from {}: shutting down", msg.value(), ctx.channel().remoteAddress());
+                    logger.info("out-of-range number {} from {}: shutting down", msg.value(), ClientAddress.of(ctx.channel()));
                     server.shutdownAsync();
                 }
             });
             return;
         }
         long sum = (long) msg.value() + rules.number();
-        rules.listener().answered(ctx.channel().remoteAddress(), msg.name(), msg.value(), rules.name(), rules.number(),
+        rules.listener().answered(ClientAddress.of(ctx.channel()), msg.name(), msg.value(), rules.name(), rules.number(),
                 sum);
         ctx.write(new SumReply(rules.name(), rules.number(), sum));
     }
@@ -71,7 +71,7 @@ final class SumServerHandler extends SimpleChannelInboundHandler<SumRequest> {
             return;
         }
         String message = ProtocolErrors.messageFor(cause);
-        logger.info("{} protocol error: {}", ctx.channel().remoteAddress(), message);
+        logger.info("{} protocol error: {}", ClientAddress.of(ctx.channel()), message);
         ctx.writeAndFlush(new SumError(code, message)).addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -134,6 +134,10 @@ public final class NetlabServer implements Callable<Integer> {
             maxConnectionsPerClient = range(mixee, "--max-connections-per-client", n, 1, Integer.MAX_VALUE);
         }
 
+        @Option(names = "--proxy-protocol",
+                description = "every connection starts with a PROXY protocol v1/v2 header (HAProxy send-proxy[-v2]); its client address is used for logs and caps, a connection without one is closed")
+        boolean proxyProtocol;
+
         @Option(names = "--wire-log", description = "log every byte sent and received (very verbose)")
         boolean wireLog;
 
@@ -155,7 +159,7 @@ public final class NetlabServer implements Callable<Integer> {
                 return builder.bind(address).port(port).transport(transport).threads(threads)
                         .idleTimeout(Duration.ofSeconds(idleTimeout)).requestTimeout(Duration.ofSeconds(requestTimeout))
                         .shutdownGrace(Duration.ofSeconds(grace)).wireLog(wireLog).maxConnections(maxConnections)
-                        .maxConnectionsPerClient(maxConnectionsPerClient);
+                        .maxConnectionsPerClient(maxConnectionsPerClient).proxyProtocol(proxyProtocol);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }

@@ -60,6 +60,16 @@ class NetlabServerCliTest {
                 "echo " + main.getSubcommands().get("echo").getCommandSpec().usageMessage().description()[0]);
     }
 
+    /** Every server takes --proxy-protocol (the PROXY header first on every connection, behind HAProxy). */
+    @org.junit.jupiter.api.Test
+    void everyServerTakesTheProxyProtocolOption() {
+        CommandLine main = NetlabServer.commandLine();
+        for (CommandLine c : List.of(main, main.getSubcommands().get("sum"), main.getSubcommands().get("echo"))) {
+            assertThat(usage(c, 140)).as(c.getCommandName()).contains("--proxy-protocol");
+            assertThat(c.getCommandSpec().findOption("--proxy-protocol")).isNotNull();
+        }
+    }
+
     /** Every numeric option is checked: one line, the option's name, what is expected, and exit 2. */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
