@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +44,30 @@ class NetworkFaultTest {
         server.close();
     }
 
-    private static long openFiles() {
-        return ((UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getOpenFileDescriptorCount();
+    /**
+     * The descriptors of this JVM open on the served file (from /proc/self/fd; where there is none, the JVM's whole
+     * count). Counting only that file keeps the check exact: other descriptors come and go (class loading, new
+     * event loops), which made a whole-JVM count flaky.
+     */
+    private static long openFiles() throws IOException {
+        Path fds = Path.of("/proc/self/fd");
+        if (!Files.isDirectory(fds)) {
+            return ((UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getOpenFileDescriptorCount();
+        }
+        Path served = root.resolve("data.bin").toRealPath();
+        long n = 0;
+        try (var list = Files.list(fds)) {
+            for (Path fd : (Iterable<Path>) list::iterator) {
+                try {
+                    if (Files.readSymbolicLink(fd).equals(served)) {
+                        n++;
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // the descriptor was closed while we looked: not open on the file
+                }
+            }
+        }
+        return n;
     }
 
     private ClientException fetchThrough(FaultProxy.Fault fault, long at, long rate, FetchOptions options)
