@@ -36,6 +36,12 @@ public final class RawFetcher {
      * the installed file has the replaced file's permissions or the umask's. Of the options, the block size and
      * digest do not apply.
      *
+     * @param server     the server
+     * @param remotePath the name to ask for
+     * @param local      the file, or an existing directory
+     * @param options    the timeouts and transport (and for a file, {@code force})
+     * @param progress   told of the bytes as they arrive
+     * @return what arrived
      * @throws ClientException      with a one-line message for the user, whatever went wrong
      * @throws InterruptedException when the calling thread is interrupted (the temporary file is removed)
      */
@@ -48,6 +54,12 @@ public final class RawFetcher {
      * Fetches {@code remotePath} into the directory {@code dir}, under the remote file's name (the command line's
      * {@code LOCAL_PATH} ending in '/'): a {@code dir} that does not exist or is not a directory is an error.
      *
+     * @param server     the server
+     * @param remotePath the name to ask for
+     * @param dir        the directory
+     * @param options    the timeouts and transport (and for a file, {@code force})
+     * @param progress   told of the bytes as they arrive
+     * @return what arrived
      * @throws ClientException      with a one-line message for the user, whatever went wrong
      * @throws InterruptedException when the calling thread is interrupted (the temporary file is removed)
      */
@@ -68,6 +80,12 @@ public final class RawFetcher {
      * Fetches {@code remotePath} and writes it to {@code out} as it arrives (after the first 2 KiB, held back until
      * the answer is known to be no HTTP response or netlab error).
      *
+     * @param server     the server
+     * @param remotePath the name to ask for
+     * @param out        where the bytes go
+     * @param options    the timeouts and transport (and for a file, {@code force})
+     * @param progress   told of the bytes as they arrive
+     * @return what arrived
      * @throws ClientException      with a one-line message for the user, whatever went wrong
      * @throws InterruptedException when the calling thread is interrupted
      */

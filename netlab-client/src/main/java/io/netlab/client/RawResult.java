@@ -13,7 +13,14 @@ import java.util.List;
  *                    a connection reset (the file may be cut off)
  */
 public record RawResult(Path destination, long bytes, long nanos, List<String> warnings) {
-    /** A copy of the list. */
+    /**
+     * Keeps a copy of the list.
+     *
+     * @param destination where the file now is ({@code null} when written to a stream)
+     * @param bytes       the bytes received
+     * @param nanos       how long the transfer took, connection included
+     * @param warnings    what the dialect could not rule out, one line each
+     */
     public RawResult {
         warnings = List.copyOf(warnings);
     }

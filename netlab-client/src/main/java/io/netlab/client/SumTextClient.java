@@ -43,9 +43,14 @@ public final class SumTextClient {
     /**
      * Sends one request as text and waits for the server's line.
      *
+     * @param server    the sum server
+     * @param request   the name and number to send
+     * @param timeout   the connect and answer timeout
+     * @param transport the I/O transport
      * @return the server's name and number, and their sum with the request's number, computed here
      * @throws ClientException LOCAL for a name with a line break, CONNECT, INTERRUPTED when the server closes without
      *                         a line, PROTOCOL when its answer is not {@code NAME,NUMBER} (with what it looks like)
+     * @throws InterruptedException when the calling thread is interrupted
      */
     public static SumReply exchange(Endpoint server, SumRequest request, Duration timeout, Transport transport)
             throws ClientException, InterruptedException {
