@@ -95,6 +95,10 @@ public final class RunningServer implements AutoCloseable {
                 ch.pipeline().addAfter(PipelineNames.LIMITER, PipelineNames.REQUEST_TIMEOUT, requestTimeout);
                 ch.pipeline().addAfter(protocol.decoder(), PipelineNames.BACKPRESSURE,
                         new BackpressureHandler(requestTimeout));
+                if (config.tls() != null) {
+                    ch.pipeline().addFirst(PipelineNames.TLS, config.tls().newHandler(ch.alloc()));
+                    ch.pipeline().addFirst(PipelineNames.TLS_GUARD, new PlainOnTlsPort());
+                }
             }
         };
         ServerBootstrap b = new ServerBootstrap()
