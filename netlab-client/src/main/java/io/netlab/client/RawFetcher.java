@@ -106,7 +106,7 @@ public final class RawFetcher {
             throws ClientException, InterruptedException {
         RawClientHandler handler = new RawClientHandler(server, remotePath, out, progress,
                 options.readTimeout().toSeconds());
-        try (Connector connector = new Connector(options.transport())) {
+        try (Connector connector = new Connector(options.transport(), options.tls())) {
             Channel ch = connector.connect(server, options.connectTimeout(), new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel c) {
@@ -136,6 +136,10 @@ public final class RawFetcher {
      * @param whole whether {@code head} is the whole answer (the server has closed)
      */
     static String explain(ByteBuf head, boolean whole, Endpoint server, String remotePath) {
+        if (DialectHints.isTlsServer(head.toString(head.readerIndex(), Math.min(head.readableBytes(), 64),
+                java.nio.charset.StandardCharsets.US_ASCII))) {
+            return DialectHints.TLS_SERVER;
+        }
         FileError error = whole ? ForeignBytes.errorFrame(head) : null;
         if (error != null) {
             return "the server answered with a netlab ERROR frame, not a file: " + PeerText.escape(error.message())
