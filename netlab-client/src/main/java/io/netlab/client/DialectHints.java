@@ -15,7 +15,17 @@ final class DialectHints {
     static final String ECHO_CLOSED = " (not an echo server? netlab's file and sum servers close on a line they cannot"
             + " serve)";
 
+    /** What a netlab server started with {@code --tls-cert} answers a plain client, in plain text. */
+    static final String TLS_SERVER_SAYS = "this server speaks TLS";
+    /** The one sentence for a plain client that met a TLS server. */
+    static final String TLS_SERVER = "the server speaks TLS and this client did not: add --tls";
+
     private DialectHints() {
+    }
+
+    /** Whether a failure's {@code message} (or a text answer) shows a TLS server's answer to a plain client. */
+    static boolean isTlsServer(String message) {
+        return message != null && message.contains(TLS_SERVER_SAYS);
     }
 
     /** The fix for a file fetch that failed with {@code message}, or "". */

@@ -60,7 +60,23 @@ public final class EchoClient implements AutoCloseable {
      */
     public static EchoClient connect(Endpoint server, Duration timeout, Transport transport)
             throws ClientException, InterruptedException {
-        Connector connector = new Connector(transport);
+        return connect(server, timeout, transport, null);
+    }
+
+    /**
+     * Connects to an echo server.
+     *
+     * @param server    the server's host and port
+     * @param timeout   the time allowed to connect, and then for each answer
+     * @param transport the I/O transport
+     * @param tls       how to speak TLS, or {@code null} for plain TCP
+     * @return a connected client, to be closed
+     * @throws ClientException      when the server cannot be reached
+     * @throws InterruptedException when the calling thread is interrupted
+     */
+    public static EchoClient connect(Endpoint server, Duration timeout, Transport transport, ClientTls tls)
+            throws ClientException, InterruptedException {
+        Connector connector = new Connector(transport, tls);
         try {
             EchoClient client = new EchoClient(connector, server, timeout);
             client.open();
@@ -137,6 +153,9 @@ public final class EchoClient implements AutoCloseable {
                     ? t.getMessage() : "connection failed: " + t.getMessage(), t);
         }
         String answer = (String) reply;
+        if (answer.startsWith(REFUSAL) && DialectHints.isTlsServer(answer) && !answer.equals(expected(line))) {
+            throw new ClientException(ClientException.Kind.PROTOCOL, DialectHints.TLS_SERVER);
+        }
         if (answer.startsWith(REFUSAL) && !answer.equals(expected(line))) {
             throw new ClientException(ClientException.Kind.REMOTE,
                     "the server refused: " + PeerText.escape(answer.substring(REFUSAL.length())));

@@ -22,6 +22,7 @@ public final class FetchOptions {
     private final Duration readTimeout;
     private final Transport transport;
     private final boolean resume;
+    private final ClientTls tls;
 
     private FetchOptions(Builder b) {
         this.blockSize = b.blockSize;
@@ -31,6 +32,7 @@ public final class FetchOptions {
         this.readTimeout = b.readTimeout;
         this.transport = b.transport;
         this.resume = b.resume;
+        this.tls = b.tls;
     }
 
     /** {@return the lab's defaults: 1024-byte blocks, CRC32C, no overwrite, 10 s to connect, 30 s of silence at most} */
@@ -46,7 +48,7 @@ public final class FetchOptions {
     /** {@return a builder holding these options} */
     public Builder toBuilder() {
         return new Builder().blockSize(blockSize).digest(digest).force(force).connectTimeout(connectTimeout)
-                .readTimeout(readTimeout).transport(transport).resume(resume);
+                .readTimeout(readTimeout).transport(transport).resume(resume).tls(tls);
     }
 
     /** {@return the largest block the server should send, 1 to 16 MiB} */
@@ -72,6 +74,11 @@ public final class FetchOptions {
     /** {@return how long the server may stay silent during the transfer} */
     public Duration readTimeout() {
         return readTimeout;
+    }
+
+    /** {@return how to speak TLS, or {@code null} for plain TCP} */
+    public ClientTls tls() {
+        return tls;
     }
 
     /** {@return the I/O transport} */
@@ -152,7 +159,8 @@ public final class FetchOptions {
     @Override
     public String toString() {
         return "FetchOptions(blockSize " + blockSize + ", " + digest + (force ? ", force" : "") + ", connect "
-                + connectTimeout + ", read " + readTimeout + ", " + transport + (resume ? ", resume" : "") + ')';
+                + connectTimeout + ", read " + readTimeout + ", " + transport + (resume ? ", resume" : "")
+                + (tls != null ? ", " + tls : "") + ')';
     }
 
     /** Builds {@link FetchOptions}; each setter checks its value. */
@@ -164,8 +172,20 @@ public final class FetchOptions {
         private Duration readTimeout = Duration.ofSeconds(30);
         private Transport transport = Transport.AUTO;
         private boolean resume;
+        private ClientTls tls;
 
         private Builder() {
+        }
+
+        /**
+         * Speak TLS to the server (started with {@code --tls-cert}), trusting what {@code tls} trusts.
+         *
+         * @param tls the trust, or {@code null} for plain TCP (the default)
+         * @return this builder
+         */
+        public Builder tls(ClientTls tls) {
+            this.tls = tls;
+            return this;
         }
 
         /**

@@ -36,12 +36,12 @@ public final class RawFetcher {
      * the installed file has the replaced file's permissions or the umask's. Of the options, the block size and
      * digest do not apply.
      *
-     * @param server     the server's host and port
-     * @param remotePath the file's name, as the server's lab program expects it
-     * @param local      the destination file, or an existing directory to save it in
-     * @param options    timeouts, transport, force (the block size and digest do not apply)
-     * @param progress   told of the bytes received ({@link Progress#NONE}: nothing)
-     * @return what arrived, and the warnings the dialect leaves
+     * @param server     the server
+     * @param remotePath the name to ask for
+     * @param local      the file, or an existing directory
+     * @param options    the timeouts and transport (and for a file, {@code force})
+     * @param progress   told of the bytes as they arrive
+     * @return what arrived
      * @throws ClientException      with a one-line message for the user, whatever went wrong
      * @throws InterruptedException when the calling thread is interrupted (the temporary file is removed)
      */
@@ -54,12 +54,12 @@ public final class RawFetcher {
      * Fetches {@code remotePath} into the directory {@code dir}, under the remote file's name (the command line's
      * {@code LOCAL_PATH} ending in '/'): a {@code dir} that does not exist or is not a directory is an error.
      *
-     * @param server     the server's host and port
-     * @param remotePath the file's name, as the server's lab program expects it
-     * @param dir        the existing directory to save the file in
-     * @param options    timeouts, transport, force (the block size and digest do not apply)
-     * @param progress   told of the bytes received ({@link Progress#NONE}: nothing)
-     * @return what arrived, and the warnings the dialect leaves
+     * @param server     the server
+     * @param remotePath the name to ask for
+     * @param dir        the directory
+     * @param options    the timeouts and transport (and for a file, {@code force})
+     * @param progress   told of the bytes as they arrive
+     * @return what arrived
      * @throws ClientException      with a one-line message for the user, whatever went wrong
      * @throws InterruptedException when the calling thread is interrupted (the temporary file is removed)
      */
@@ -80,12 +80,12 @@ public final class RawFetcher {
      * Fetches {@code remotePath} and writes it to {@code out} as it arrives (after the first 2 KiB, held back until
      * the answer is known to be no HTTP response or netlab error).
      *
-     * @param server     the server's host and port
-     * @param remotePath the file's name, as the server's lab program expects it
-     * @param out        where the bytes go, as they arrive
-     * @param options    timeouts, transport, force (the block size and digest do not apply)
-     * @param progress   told of the bytes received ({@link Progress#NONE}: nothing)
-     * @return what arrived, and the warnings the dialect leaves
+     * @param server     the server
+     * @param remotePath the name to ask for
+     * @param out        where the bytes go
+     * @param options    the timeouts and transport (and for a file, {@code force})
+     * @param progress   told of the bytes as they arrive
+     * @return what arrived
      * @throws ClientException      with a one-line message for the user, whatever went wrong
      * @throws InterruptedException when the calling thread is interrupted
      */
@@ -106,7 +106,7 @@ public final class RawFetcher {
             throws ClientException, InterruptedException {
         RawClientHandler handler = new RawClientHandler(server, remotePath, out, progress,
                 options.readTimeout().toSeconds());
-        try (Connector connector = new Connector(options.transport())) {
+        try (Connector connector = new Connector(options.transport(), options.tls())) {
             Channel ch = connector.connect(server, options.connectTimeout(), new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel c) {
@@ -136,6 +136,10 @@ public final class RawFetcher {
      * @param whole whether {@code head} is the whole answer (the server has closed)
      */
     static String explain(ByteBuf head, boolean whole, Endpoint server, String remotePath) {
+        if (DialectHints.isTlsServer(head.toString(head.readerIndex(), Math.min(head.readableBytes(), 64),
+                java.nio.charset.StandardCharsets.US_ASCII))) {
+            return DialectHints.TLS_SERVER;
+        }
         FileError error = whole ? ForeignBytes.errorFrame(head) : null;
         if (error != null) {
             return "the server answered with a netlab ERROR frame, not a file: " + PeerText.escape(error.message())

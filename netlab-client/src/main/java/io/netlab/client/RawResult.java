@@ -18,8 +18,8 @@ public record RawResult(Path destination, long bytes, long nanos, List<String> w
      *
      * @param destination where the file now is ({@code null} when written to a stream)
      * @param bytes       the bytes received
-     * @param nanos       how long the transfer took
-     * @param warnings    what the dialect could not rule out
+     * @param nanos       how long the transfer took, connection included
+     * @param warnings    what the dialect could not rule out, one line each
      */
     public RawResult {
         warnings = List.copyOf(warnings);

@@ -39,8 +39,26 @@ public final class SumClient {
      */
     public static SumReply exchange(Endpoint server, SumRequest request, Duration timeout, Transport transport)
             throws ClientException, InterruptedException {
+        return exchange(server, request, timeout, transport, null);
+    }
+
+    /**
+     * Sends one request and waits for the reply, over TLS when {@code tls} is given.
+     *
+     * @param server    the sum server's host and port
+     * @param request   the client's name and number
+     * @param timeout   the time allowed to connect, and then for the reply
+     * @param transport the I/O transport
+     * @param tls       how to speak TLS, or {@code null} for plain TCP
+     * @return the server's reply (check its sum)
+     * @throws ClientException      REMOTE when the server answers with an error (e.g. OUT_OF_RANGE), CONNECT,
+     *                              PROTOCOL or INTERRUPTED otherwise
+     * @throws InterruptedException when the calling thread is interrupted
+     */
+    public static SumReply exchange(Endpoint server, SumRequest request, Duration timeout, Transport transport,
+                                    ClientTls tls) throws ClientException, InterruptedException {
         CompletableFuture<SumReply> result = new CompletableFuture<>();
-        try (Connector connector = new Connector(transport)) {
+        try (Connector connector = new Connector(transport, tls)) {
             Channel ch = connector.connect(server, timeout, new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel c) {
@@ -113,7 +131,9 @@ public final class SumClient {
                         ? cause.getCause() : cause;
                 ClientException.Kind kind = cause instanceof io.netty.handler.codec.DecoderException
                         ? ClientException.Kind.PROTOCOL : ClientException.Kind.INTERRUPTED;
-                result.completeExceptionally(new ClientException(kind,
+                result.completeExceptionally(DialectHints.isTlsServer(c.getMessage())
+                        ? new ClientException(ClientException.Kind.PROTOCOL, DialectHints.TLS_SERVER, cause)
+                        : new ClientException(kind,
                         (kind == ClientException.Kind.PROTOCOL ? "protocol error: " : "connection failed: ")
                                 + (c.getMessage() != null ? c.getMessage() : c.toString())
                                 + DialectHints.forSumClient(String.valueOf(c.getMessage())), cause));

@@ -43,9 +43,9 @@ public final class SumTextClient {
     /**
      * Sends one request as text and waits for the server's line.
      *
-     * @param server    the server's host and port
+     * @param server    the sum server
      * @param request   the name and number to send
-     * @param timeout   how long to wait to connect and for the answer
+     * @param timeout   the connect and answer timeout
      * @param transport the I/O transport
      * @return the server's name and number, and their sum with the request's number, computed here
      * @throws ClientException LOCAL for a name with a line break, CONNECT, INTERRUPTED when the server closes without
@@ -54,11 +54,29 @@ public final class SumTextClient {
      */
     public static SumReply exchange(Endpoint server, SumRequest request, Duration timeout, Transport transport)
             throws ClientException, InterruptedException {
+        return exchange(server, request, timeout, transport, null);
+    }
+
+    /**
+     * Sends one request as text and waits for the server's line.
+     *
+     * @param server    the sum server
+     * @param request   the name and number to send
+     * @param timeout   the connect and answer timeout
+     * @param transport the I/O transport
+     * @param tls       how to speak TLS, or {@code null} for plain TCP
+     * @return the server's name and number, and their sum with the request's number, computed here
+     * @throws ClientException LOCAL for a name with a line break, CONNECT, INTERRUPTED when the server closes without
+     *                         a line, PROTOCOL when its answer is not {@code NAME,NUMBER} (with what it looks like)
+     * @throws InterruptedException when the calling thread is interrupted
+     */
+    public static SumReply exchange(Endpoint server, SumRequest request, Duration timeout, Transport transport,
+                                    ClientTls tls) throws ClientException, InterruptedException {
         if (request.name().indexOf('\n') >= 0 || request.name().indexOf('\r') >= 0) {
             throw new ClientException(ClientException.Kind.LOCAL, "name: contains a line break (expected: one line)");
         }
         CompletableFuture<String> line = new CompletableFuture<>();
-        try (Connector connector = new Connector(transport)) {
+        try (Connector connector = new Connector(transport, tls)) {
             Channel ch = connector.connect(server, timeout, new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel c) {
@@ -168,6 +186,10 @@ public final class SumTextClient {
 
         /** What the answer is when it is a netlab frame (the server speaks netlab), or null. */
         private String foreign() {
+            if (DialectHints.isTlsServer(answer.toString(answer.readerIndex(), Math.min(answer.readableBytes(), 64),
+                    java.nio.charset.StandardCharsets.US_ASCII))) {
+                return DialectHints.TLS_SERVER;
+            }
             FileError error = ForeignBytes.errorFrame(answer);
             if (error != null) {
                 return "the server answered with a netlab ERROR frame: " + PeerText.escape(error.message()) + " ["

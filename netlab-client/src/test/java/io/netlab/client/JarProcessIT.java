@@ -466,7 +466,7 @@ class JarProcessIT {
 
     /** Runs {@code shellCommand} with a pseudo-terminal as its standard streams (util-linux script); its output. */
     private Result onATerminal(String shellCommand) throws Exception {
-        assumeTrue(new ProcessBuilder("script", "--version").redirectErrorStream(true).start().waitFor() == 0,
+        assumeTrue(SystemTools.works("script", "--version"),
                 "script (util-linux) is available");
         Process p = new ProcessBuilder("script", "-qec", shellCommand, "/dev/null").directory(tmp.toFile())
                 .redirectErrorStream(true).start();
@@ -539,7 +539,7 @@ class JarProcessIT {
     @Test
     void anUnprivilegedServerSaysWhyItCannotStart() throws Exception {
         assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"), "the tests run as root");
-        assumeTrue(new ProcessBuilder("setpriv", "--version").start().waitFor() == 0, "setpriv is available");
+        assumeTrue(SystemTools.works("setpriv", "--version"), "setpriv is available");
         Path shared = Files.createTempDirectory(Path.of("/tmp"), "netlab-nobody");
         try {
             Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -557,7 +557,8 @@ class JarProcessIT {
 
             // in a fresh network namespace, where net.ipv4.ip_unprivileged_port_start has its default (containers often
             // lower it to 0 or 1)
-            assumeTrue(run(tmp, "unshare", "-n", "true").exit() == 0, "unshare -n works here");
+            assumeTrue(SystemTools.works("unshare", "-n", "true") && SystemTools.works("ip", "-V"),
+                "unshare -n and ip work here");
             Result privileged = run(shared, "unshare", "-n", "bash", "-c", "ip link set lo up || exit 90; exec "
                     + String.join(" ", nobody) + " echo 80 --bind 127.0.0.1");
             assumeTrue(privileged.exit() != 90, "ip is available");
@@ -575,7 +576,8 @@ class JarProcessIT {
     @Test
     void noHardwareAddressWarningWhereThereIsNoNetworkCard() throws Exception {
         assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"), "the tests run as root");
-        assumeTrue(run(tmp, "unshare", "-n", "true").exit() == 0, "unshare -n works here");
+        assumeTrue(SystemTools.works("unshare", "-n", "true") && SystemTools.works("ip", "-V"),
+                "unshare -n and ip work here");
         String script = String.join("\n",
                 "ip link set lo up || exit 90",
                 java() + " -jar " + SERVER_JAR.toAbsolutePath() + " echo 0 --bind 127.0.0.1 > server.log 2>&1 &",

@@ -48,6 +48,16 @@ public enum SendMode {
         return blockSize >= SENDFILE_THRESHOLD && digest == DigestAlgorithm.NONE ? SENDFILE : BUFFERED;
     }
 
+    /**
+     * This mode on a connection whose bytes must pass through TLS, where the kernel cannot send the file's pages as
+     * they are: {@link #SENDFILE} and {@link #AUTO} become {@link #BUFFERED}; the other modes stay.
+     *
+     * @return the mode to use under TLS
+     */
+    public SendMode underTls() {
+        return this == SENDFILE || this == AUTO ? BUFFERED : this;
+    }
+
     /** The name users type: {@code auto}, {@code buffered}, {@code sendfile}, {@code chunks}. */
     @Override
     public String toString() {

@@ -136,6 +136,14 @@ class FileFrameChunkedInputTest {
     }
 
     @Test
+    void underTlsNothingIsSentWithSendfile() {
+        assertThat(SendMode.AUTO.underTls()).isEqualTo(SendMode.BUFFERED);
+        assertThat(SendMode.SENDFILE.underTls()).isEqualTo(SendMode.BUFFERED);
+        assertThat(SendMode.BUFFERED.underTls()).isEqualTo(SendMode.BUFFERED);
+        assertThat(SendMode.CHUNKS.underTls()).isEqualTo(SendMode.CHUNKS);
+    }
+
+    @Test
     void anOffsetNeedsTheDigestOfTheBytesBeforeIt() throws Exception {
         try (FileChannel ch = FileChannel.open(file(100))) {
             assertThatThrownBy(() -> FileFrameChunkedInput.builder(ch, 100).offset(10).build())

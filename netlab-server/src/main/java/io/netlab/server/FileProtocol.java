@@ -24,7 +24,7 @@ public enum FileProtocol {
     /**
      * Parses a comma-separated list such as {@code netlab,raw,http} (any case, spaces allowed).
      *
-     * @param list the names, separated by commas
+     * @param list the list
      * @return the dialects named
      * @throws IllegalArgumentException {@code "protocols: x (expected: netlab, raw or http)"} on an unknown name or an
      *                                  empty list

@@ -86,7 +86,7 @@ public final class FileServer {
         /**
          * The dialects served on the port (default: all three), told apart by each connection's first bytes.
          *
-         * @param protocols the dialects to serve
+         * @param protocols one or more dialects
          * @return this builder
          * @throws IllegalArgumentException when the set is empty
          */

@@ -10,6 +10,7 @@ import io.netlab.codec.PeerText;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
@@ -139,7 +140,8 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
     private void send(ChannelHandlerContext ctx, FileRequest request, FileRoot.OpenFile file, String shown, long start,
                       DigestAlgorithm.Digest digestedToOffset) {
         FileFrameChunkedInput.Builder builder = FileFrameChunkedInput.builder(file.channel(), file.size())
-                .offset(request.offset()).blockSize(request.blockSize()).digest(request.digest()).sendMode(sendMode)
+                .offset(request.offset()).blockSize(request.blockSize()).digest(request.digest())
+                .sendMode(ctx.pipeline().get(SslHandler.class) == null ? sendMode : sendMode.underTls())
                 .beforeEnd(file::checkUnchanged);
         if (digestedToOffset != null) {
             builder.digestedToOffset(digestedToOffset);

@@ -8,6 +8,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.stream.ChunkedNioFile;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DateFormatter;
@@ -40,7 +42,8 @@ import java.util.Map;
  * Serves the files under the root over HTTP/1.1 (after Netty's {@code HttpServerCodec} and
  * {@code HttpObjectAggregator}): {@code GET} and {@code HEAD} of a file, with {@code Content-Length},
  * {@code Last-Modified}, a single {@code Range} (206, or 416 past the end; {@code curl -C -} resumes), and keep-alive.
- * The body goes out as a {@link DefaultFileRegion}: zero-copy, {@code sendfile(2)} on epoll (netlab has no TLS).
+ * The body goes out as a {@link DefaultFileRegion}: zero-copy, {@code sendfile(2)} on epoll; under TLS (HTTPS), as a
+ * {@link ChunkedNioFile}, whose buffers the {@code SslHandler} can encrypt.
  * Refusals are 404 (no such file), 403 (outside the root, a directory, not a regular file), 400 (a malformed request
  * or path), 405 (another method), each with a one-line text body. Directories are never listed. The paths are
  * checked by the same {@link FileRoot} as netlab requests.
@@ -53,6 +56,9 @@ final class HttpFileHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     private static final Map<String, String> TYPES = Map.of("txt", "text/plain; charset=utf-8", "md",
             "text/plain; charset=utf-8", "csv", "text/csv; charset=utf-8", "json", "application/json", "pdf",
             "application/pdf", "png", "image/png", "jpg", "image/jpeg", "jpeg", "image/jpeg", "gif", "image/gif");
+
+    /** Chunk size of a body under TLS: one full TLS record's worth of plaintext four times over. */
+    private static final int TLS_CHUNK = 64 * 1024;
 
     private final FileRoot root;
     private boolean inputShut;
@@ -162,7 +168,7 @@ final class HttpFileHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             close(file);
         }
         long start = System.nanoTime();
-        ChannelFuture done = write(ctx, response, body ? new DefaultFileRegion(file.channel(), first, length) : null,
+        ChannelFuture done = write(ctx, response, body ? body(ctx, file, first, length) : null,
                 keepAlive);
         String what = range == null ? LogFormat.bytes(length) : "bytes " + range.first() + '-' + range.last() + " of " + size;
         done.addListener(f -> {
@@ -175,8 +181,20 @@ final class HttpFileHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         });
     }
 
+    /** The body: a file region, or under TLS a chunked file (the chunked writer pulls it while writable). */
+    private static Object body(ChannelHandlerContext ctx, FileRoot.OpenFile file, long first, long length) {
+        if (ctx.pipeline().get(SslHandler.class) == null) {
+            return new DefaultFileRegion(file.channel(), first, length);
+        }
+        try {
+            return new ChunkedNioFile(file.channel(), first, length, TLS_CHUNK);
+        } catch (IOException e) {       // only when the channel is closed, which it cannot be here
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The response head, the body (or none) and the end, in order; then a close unless kept alive. */
-    private ChannelFuture write(ChannelHandlerContext ctx, HttpResponse response, DefaultFileRegion body, boolean keepAlive) {
+    private ChannelFuture write(ChannelHandlerContext ctx, HttpResponse response, Object body, boolean keepAlive) {
         HttpUtil.setKeepAlive(response, keepAlive);
         inFlight++;
         ChannelFuture end;

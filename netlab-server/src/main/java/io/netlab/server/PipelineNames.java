@@ -20,9 +20,15 @@ package io.netlab.server;
  *       -> half-close
  * with --proxy-protocol, two handlers go between idle and limiter, and leave once the header is read:
  *       [wire-log] idle -> proxy-decoder -> proxy-header -> limiter -> ...
+ * With TLS ({@code --tls-cert}), every pipeline starts with {@code tls-guard -> tls} (a plain client gets one
+ * sentence; Netty's {@code SslHandler}), and the rest sees clear text.
  * </pre>
  */
 public final class PipelineNames {
+    /** Answers a plain-text client on a TLS port with one sentence, then closes; leaves after the first read. */
+    public static final String TLS_GUARD = "tls-guard";
+    /** Netty's SslHandler, first in every pipeline of a TLS server. */
+    public static final String TLS = "tls";
     /** Netty's LoggingHandler, only with --wire-log. */
     public static final String WIRE_LOG = "wire-log";
     /** IdleTimeoutHandler closing connections that make no progress (reads, writes, bytes the kernel sends). */

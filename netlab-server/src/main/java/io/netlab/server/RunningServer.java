@@ -104,6 +104,14 @@ public final class RunningServer implements AutoCloseable {
                 ch.pipeline().addAfter(PipelineNames.LIMITER, PipelineNames.REQUEST_TIMEOUT, requestTimeout);
                 ch.pipeline().addAfter(protocol.decoder(), PipelineNames.BACKPRESSURE,
                         new BackpressureHandler(requestTimeout));
+                if (config.tls() != null && config.proxyProtocol()) {
+                    // HAProxy sends the PROXY header in clear, before the client's TLS handshake it passes on
+                    ch.pipeline().addAfter(PipelineNames.PROXY_HEADER, PipelineNames.TLS_GUARD, new PlainOnTlsPort());
+                    ch.pipeline().addAfter(PipelineNames.TLS_GUARD, PipelineNames.TLS, config.tls().newHandler(ch.alloc()));
+                } else if (config.tls() != null) {
+                    ch.pipeline().addFirst(PipelineNames.TLS, config.tls().newHandler(ch.alloc()));
+                    ch.pipeline().addFirst(PipelineNames.TLS_GUARD, new PlainOnTlsPort());
+                }
             }
         };
         ServerBootstrap b = new ServerBootstrap()

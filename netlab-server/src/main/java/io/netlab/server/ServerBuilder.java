@@ -1,7 +1,14 @@
 package io.netlab.server;
 
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+
+import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -29,6 +36,7 @@ public abstract class ServerBuilder<B extends ServerBuilder<B>> {
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxConnectionsPerClient = DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
     private boolean proxyProtocol;
+    private SslContext tls;
 
     ServerBuilder() {
     }
@@ -167,6 +175,59 @@ public abstract class ServerBuilder<B extends ServerBuilder<B>> {
     }
 
     /**
+     * Serves over TLS: Netty's {@code SslHandler} goes first in every connection's pipeline, and zero-copy sending
+     * is off (the bytes must pass through the TLS engine).
+     *
+     * @param context a server context ({@code SslContextBuilder.forServer(...)}), or {@code null} for plain TCP
+     *                (the default)
+     * @return this builder
+     */
+    public B tls(SslContext context) {
+        if (context != null && !context.isServer()) {
+            throw new IllegalArgumentException("tls: a client context (expected: SslContextBuilder.forServer(...))");
+        }
+        this.tls = context;
+        return self();
+    }
+
+    /**
+     * Serves over TLS with a certificate chain and its private key in PEM files ({@link #tlsContext(Path, Path)}).
+     *
+     * @param certChain the certificate chain, PEM ({@code -----BEGIN CERTIFICATE-----}), the server's first
+     * @param key       its private key, PEM, PKCS#8 ({@code -----BEGIN PRIVATE KEY-----}), not encrypted
+     * @return this builder
+     * @throws IOException when a file cannot be read or does not hold what it should
+     */
+    public B tls(Path certChain, Path key) throws IOException {
+        return tls(tlsContext(certChain, key));
+    }
+
+    /**
+     * A server TLS context for a certificate chain and its private key in PEM files, with OpenSSL when netty-tcnative
+     * is on the class path and the JDK's provider otherwise.
+     *
+     * @param certChain the certificate chain, PEM, the server's first
+     * @param key       its private key, PEM, PKCS#8, not encrypted
+     * @return the context, for {@link #tls(SslContext)}
+     * @throws IOException when a file cannot be read or does not hold what it should
+     */
+    public static SslContext tlsContext(Path certChain, Path key) throws IOException {
+        try {
+            return SslContextBuilder.forServer(certChain.toFile(), key.toFile())
+                    .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK).build();
+        } catch (IllegalArgumentException | SSLException e) {
+            throw new IOException("cannot use " + certChain + " and " + key + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    /**
      * Binds the server and starts serving.
      *
      * @return the running server; close it to shut it down gracefully
@@ -176,7 +237,7 @@ public abstract class ServerBuilder<B extends ServerBuilder<B>> {
      */
     public final RunningServer start() throws IOException, InterruptedException {
         ServerConfig config = new ServerConfig(bindAddress, port, transport.resolve(), threads, idleTimeout,
-                requestTimeout, shutdownGrace, wireLog, maxConnections, maxConnectionsPerClient, proxyProtocol);
+                requestTimeout, shutdownGrace, wireLog, maxConnections, maxConnectionsPerClient, proxyProtocol, tls);
         return RunningServer.start(config, protocol(config));
     }
 

@@ -8,6 +8,7 @@ import io.netlab.codec.SumReply;
 import io.netlab.codec.NetlabVersion;
 import io.netlab.codec.PeerText;
 import io.netlab.client.ClientException;
+import io.netlab.client.ClientTls;
 import io.netlab.client.EchoClient;
 import io.netlab.client.Endpoint;
 import io.netlab.client.FetchOptions;
@@ -118,6 +119,42 @@ public final class NetlabClient implements Callable<Integer> {
         @Option(names = {"-v", "--verbose"}, description = "show the stack trace of a failure")
         boolean verbose;
 
+        @Option(names = "--tls", description = "speak TLS (to a server started with --tls-cert); trusts the JDK's "
+                + "trust store unless --tls-ca or --tls-fingerprint says otherwise")
+        boolean tls;
+
+        @Option(names = "--tls-ca", paramLabel = "CA.pem", description = "with --tls: trust only certificates signed "
+                + "by this CA (PEM); the host name is checked")
+        Path tlsCa;
+
+        @Option(names = "--tls-fingerprint", paramLabel = "SHA256:HEX", description = "with --tls: trust only the "
+                + "certificate with this SHA-256 fingerprint, as the server logs it at start")
+        String tlsFingerprint;
+
+        /** {@return the TLS setting of --tls, --tls-ca and --tls-fingerprint, or {@code null} for plain TCP} */
+        ClientTls tls(CommandSpec spec) {
+            if (!tls && (tlsCa != null || tlsFingerprint != null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        (tlsCa != null ? "--tls-ca" : "--tls-fingerprint") + " without --tls (expected: --tls too)");
+            }
+            if (!tls) {
+                return null;
+            }
+            if (tlsCa != null && tlsFingerprint != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--tls-ca and --tls-fingerprint: choose one");
+            }
+            try {
+                return tlsCa != null ? ClientTls.trustCa(tlsCa)
+                        : tlsFingerprint != null ? ClientTls.pinned(tlsFingerprint) : ClientTls.systemTrust();
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--tls-" + e.getMessage());
+            } catch (IOException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        (tlsCa != null ? "--tls-ca: " : "--tls: ") + e.getMessage());
+            }
+        }
+
         Transport transport(CommandSpec spec) {
             try {
                 return Transport.valueOf(transport.trim().toUpperCase(Locale.ROOT));
@@ -151,7 +188,7 @@ public final class NetlabClient implements Callable<Integer> {
         }
         FetchOptions options = FetchOptions.builder().blockSize(blockSize).digest(algorithm).force(force)
                 .connectTimeout(Duration.ofSeconds(common.connectTimeout)).readTimeout(Duration.ofSeconds(common.timeout))
-                .transport(common.transport(spec)).resume(resume).build();
+                .transport(common.transport(spec)).resume(resume).tls(common.tls(spec)).build();
         if (progress && noProgress) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--progress and --no-progress: choose one");
         }
@@ -224,6 +261,7 @@ public final class NetlabClient implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             Endpoint endpoint = endpoint(spec, target, false);
+            ClientTls tls = common.tls(spec);
             return run(common, () -> {
                 BufferedReader keyboard = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                 PrintStream out = System.out;
@@ -240,8 +278,10 @@ public final class NetlabClient implements Callable<Integer> {
                     k = askNumber(keyboard, out);
                 }
                 SumReply reply = text
-                        ? SumTextClient.exchange(endpoint, new SumRequest(n, k), Duration.ofSeconds(common.timeout), common.transport(spec))
-                        : SumClient.exchange(endpoint, new SumRequest(n, k), Duration.ofSeconds(common.timeout), common.transport(spec));
+                        ? SumTextClient.exchange(endpoint, new SumRequest(n, k), Duration.ofSeconds(common.timeout),
+                                common.transport(spec), tls)
+                        : SumClient.exchange(endpoint, new SumRequest(n, k), Duration.ofSeconds(common.timeout),
+                                common.transport(spec), tls);
                 long expected = (long) k + reply.value();
                 out.println("Client name:   " + PeerText.escape(n));
                 out.println("Server name:   " + PeerText.escape(reply.name()));
@@ -328,9 +368,10 @@ public final class NetlabClient implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             Endpoint endpoint = endpoint(spec, target, false);
+            ClientTls tls = common.tls(spec);
             return run(common, () -> {
                 try (EchoClient client = EchoClient.connect(endpoint, Duration.ofSeconds(common.timeout),
-                        common.transport(spec))) {
+                        common.transport(spec), tls)) {
                     if (text != null && !text.isEmpty()) {
                         // TEXT with line breaks (quoted, or $'...') goes line by line, one answer printed per line
                         String joined = String.join(" ", text);

@@ -142,6 +142,27 @@ class ExitCodesTest {
     }
 
     @Test
+    void tlsOptionsAreChecked2() {
+        int port = server.localAddress().getPort();
+        assertThat(client("--tls-ca", "ca.pem", at(port, "a.txt"), local("a.txt"))).isEqualTo(2);
+        assertThat(err).startsWith("netlab-client: --tls-ca without --tls (expected: --tls too)\n");
+        assertThat(client("--tls", "--tls-fingerprint", "SHA256:12", at(port, "a.txt"), local("a.txt"))).isEqualTo(2);
+        assertThat(err).startsWith("netlab-client: --tls-fingerprint: SHA256:12 (expected: SHA256: and 64 hex digits");
+        assertThat(client("--tls", "--tls-ca", local("none.pem"), at(port, "a.txt"), local("a.txt"))).isEqualTo(2);
+        assertThat(err).startsWith("netlab-client: --tls-ca: cannot read " + local("none.pem") + "\n");
+        assertThat(client("sum", "--tls-fingerprint", "x", "127.0.0.1:" + port, "--name", "A", "--number", "1"))
+                .isEqualTo(2);
+        assertThat(err).startsWith("netlab-client: --tls-fingerprint without --tls");
+    }
+
+    @Test
+    void aTlsClientOnAPlainServerSaysSo() {
+        assertThat(client("--tls", at(server.localAddress().getPort(), "a.txt"), local("a.txt"))).isEqualTo(12);
+        assertThat(err).isEqualTo("netlab-client: the server at 127.0.0.1:" + server.localAddress().getPort()
+                + " does not speak TLS (it answered in plain text): try without --tls\n");
+    }
+
+    @Test
     void cannotConnectOrResolve3() throws IOException {
         int closed;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {

@@ -19,7 +19,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import io.netty.handler.ssl.SslContext;
+
 import java.io.IOException;
+import java.io.InputStream;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -144,6 +151,23 @@ public final class NetlabServer implements Callable<Integer> {
         @Option(names = {"-v", "--verbose"}, description = "debug logging")
         boolean verbose;
 
+        @Option(names = "--tls-cert", paramLabel = "CERT.pem", description = "serve over TLS with this certificate "
+                + "chain (PEM, the server's first; with --tls-key); its SHA-256 fingerprint is logged at start")
+        Path tlsCert;
+
+        @Option(names = "--tls-key", paramLabel = "KEY.pem", description = "the certificate's private key (PEM, "
+                + "PKCS#8, not encrypted)")
+        Path tlsKey;
+
+        /** With TLS, the certificate's fingerprint, for the start-up line. */
+        String tlsFingerprint;
+
+        /** {@return what the start-up line says about TLS: nothing without it} */
+        String tlsDetails() {
+            return tlsFingerprint == null ? "" : ", TLS, certificate " + tlsFingerprint
+                    + " (clients pin it with --tls-fingerprint)";
+        }
+
         /** Applies these options to {@code builder}, or reports the first bad one as a usage error. */
         <B extends ServerBuilder<B>> B applyTo(B builder, CommandSpec spec, int port) {
             InetAddress address = null;
@@ -159,14 +183,40 @@ public final class NetlabServer implements Callable<Integer> {
                 return builder.bind(address).port(port).transport(transport).threads(threads)
                         .idleTimeout(Duration.ofSeconds(idleTimeout)).requestTimeout(Duration.ofSeconds(requestTimeout))
                         .shutdownGrace(Duration.ofSeconds(grace)).wireLog(wireLog).maxConnections(maxConnections)
-                        .maxConnectionsPerClient(maxConnectionsPerClient).proxyProtocol(proxyProtocol);
+                        .maxConnectionsPerClient(maxConnectionsPerClient).proxyProtocol(proxyProtocol).tls(tls(spec));
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
         }
 
+        /** The TLS context of --tls-cert and --tls-key, or {@code null} without them. */
+        private SslContext tls(CommandSpec spec) {
+            if (tlsCert == null && tlsKey == null) {
+                return null;
+            }
+            if (tlsCert == null || tlsKey == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), (tlsCert == null ? "--tls-key" : "--tls-cert")
+                        + " without " + (tlsCert == null ? "--tls-cert" : "--tls-key") + " (expected: both, or neither)");
+            }
+            try {
+                SslContext context = ServerBuilder.tlsContext(tlsCert, tlsKey);
+                tlsFingerprint = fingerprint(tlsCert);
+                return context;
+            } catch (IOException | GeneralSecurityException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert/--tls-key: " + e.getMessage());
+            }
+        }
+
         String where(int port) {
             return (bind == null ? "*" : bind) + ':' + port;
+        }
+    }
+
+    /** {@return the SHA-256 fingerprint of the first certificate in a PEM file, as {@code SHA256:<hex>}} */
+    static String fingerprint(Path pem) throws IOException, GeneralSecurityException {
+        try (InputStream in = Files.newInputStream(pem)) {
+            Certificate cert = CertificateFactory.getInstance("X.509").generateCertificate(in);
+            return "SHA256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
         }
     }
 
@@ -217,7 +267,8 @@ public final class NetlabServer implements Callable<Integer> {
         }
         FileServer.Builder builder = protocols.applyTo(common.applyTo(FileServer.builder(), spec, port), spec)
                 .root(fileRoot).maxBlockSize(maxBlockSize).sendMode(sendMode);
-        return serve("file", builder, common.where(port), "root " + fileRoot.path() + ", send mode " + sendMode);
+        return serve("file", builder, common.where(port), "root " + fileRoot.path() + ", send mode "
+                + (common.tlsFingerprint == null ? sendMode : sendMode.underTls()) + common.tlsDetails());
     }
 
     /** {@code sum PORT}: the lab's "adding two numbers" server. */
@@ -259,7 +310,8 @@ public final class NetlabServer implements Callable<Integer> {
             }
             builder.number(n).keepRunning(keepRunning).listener(LabDisplay.toLog());
             return serve("sum", builder, common.where(port),
-                    "name \"" + name + "\", number " + n + (keepRunning ? ", keeps running on out-of-range numbers" : ""));
+                    "name \"" + name + "\", number " + n + (keepRunning ? ", keeps running on out-of-range numbers" : "")
+                    + common.tlsDetails());
         }
     }
 
@@ -280,7 +332,7 @@ public final class NetlabServer implements Callable<Integer> {
         @Override
         public Integer call() {
             return serve("echo", common.applyTo(EchoServer.builder(), spec, port), common.where(port),
-                    "UTF-8 lines up to " + EchoServer.MAX_LINE + " bytes");
+                    "UTF-8 lines up to " + EchoServer.MAX_LINE + " bytes" + common.tlsDetails());
         }
     }
 

@@ -126,6 +126,15 @@ class NetlabServerCliTest {
     }
 
     @Test
+    void tlsOptionsAreCheckedAtStart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        assertThat(server("echo", "0", "--tls-cert", "c.pem")).isEqualTo(2);
+        assertThat(err).startsWith("netlab-server: --tls-cert without --tls-key (expected: both, or neither)\n");
+        java.nio.file.Path junk = java.nio.file.Files.writeString(dir.resolve("junk.pem"), "not a certificate\n");
+        assertThat(server("echo", "0", "--tls-cert", junk.toString(), "--tls-key", junk.toString())).isEqualTo(2);
+        assertThat(err).startsWith("netlab-server: --tls-cert/--tls-key: cannot use " + junk + " and " + junk + ": ");
+    }
+
+    @Test
     void aMissingRootIsRefusedAtStart() {
         assertThat(server("0", "--root", "/no/such/dir")).isEqualTo(2);
         assertThat(err).startsWith("netlab-server: --root: /no/such/dir is not a readable directory (no such directory)\n");
