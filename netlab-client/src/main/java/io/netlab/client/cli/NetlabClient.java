@@ -415,6 +415,11 @@ public final class NetlabClient implements Callable<Integer> {
      * @param args the command line
      */
     public static void main(String[] args) {
+        // no JDK Flight Recorder events from Netty's allocator unless asked for: registering them costs a one-shot
+        // fetch ~45 ms and ~85 jdk.jfr classes (must be set before Netty's PlatformDependent is initialised)
+        if (System.getProperty("io.netty.jfr.enabled") == null) {
+            System.setProperty("io.netty.jfr.enabled", "false");
+        }
         quietMachineId();
         // Netty's own warnings go to java.util.logging (standard error); no logging framework to start
         io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
