@@ -213,6 +213,7 @@ public final class NetlabServer implements Callable<Integer> {
         }
         FileServer.Builder builder = protocols.applyTo(common.applyTo(FileServer.builder(), spec, port), spec)
                 .root(fileRoot).maxBlockSize(maxBlockSize).sendMode(sendMode);
+        StartupWarmup.fileServer(common.transport, sendMode);   // the first client need not wait for class loading
         return serve("file", builder, common.where(port), "root " + fileRoot.path() + ", send mode " + sendMode);
     }
 
