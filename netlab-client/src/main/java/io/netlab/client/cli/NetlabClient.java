@@ -421,9 +421,8 @@ public final class NetlabClient implements Callable<Integer> {
             System.setProperty("io.netty.jfr.enabled", "false");
         }
         quietMachineId();
-        // Netty's own warnings go to java.util.logging (standard error); no logging framework to start
-        io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
-                io.netty.util.internal.logging.JdkLoggerFactory.INSTANCE);
+        // Netty's own warnings go to standard error, one line each; no logging framework to start
+        io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(StderrLoggerFactory.forCommandLine());
         // a plain fetch skips picocli (~75 ms of start-up); anything else goes to picocli as before
         Integer fast = FetchFastPath.run(args);
         System.exit(fast != null ? fast : commandLine().execute(args));
