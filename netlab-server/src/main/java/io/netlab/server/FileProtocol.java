@@ -16,7 +16,11 @@ public enum FileProtocol {
     /** HTTP/1.1 GET and HEAD of the files, with Range and keep-alive. */
     HTTP;
 
-    /** All three, the default. */
+    /**
+     * All three, the default.
+     *
+     * @return a new set of all three dialects
+     */
     public static Set<FileProtocol> all() {
         return EnumSet.allOf(FileProtocol.class);
     }
@@ -24,6 +28,8 @@ public enum FileProtocol {
     /**
      * Parses a comma-separated list such as {@code netlab,raw,http} (any case, spaces allowed).
      *
+     * @param list the names, separated by commas
+     * @return the dialects named
      * @throws IllegalArgumentException {@code "protocols: x (expected: netlab, raw or http)"} on an unknown name or an
      *                                  empty list
      */
