@@ -50,6 +50,8 @@ public final class Warmup {
      * Runs the warm-up for a file server of this transport and send mode; returns when the throwaway server has
      * stopped. Takes a few tens of milliseconds.
      *
+     * @param transport the real server's transport
+     * @param sendMode  the real server's send mode
      * @throws IOException          when the warm-up could not run or its answer was not the expected one
      * @throws InterruptedException when interrupted
      */
