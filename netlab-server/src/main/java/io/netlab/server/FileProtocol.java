@@ -16,11 +16,7 @@ public enum FileProtocol {
     /** HTTP/1.1 GET and HEAD of the files, with Range and keep-alive. */
     HTTP;
 
-    /**
-     * All three, the default.
-     *
-     * @return a new set of all three dialects
-     */
+    /** All three, the default. */
     public static Set<FileProtocol> all() {
         return EnumSet.allOf(FileProtocol.class);
     }
@@ -28,8 +24,6 @@ public enum FileProtocol {
     /**
      * Parses a comma-separated list such as {@code netlab,raw,http} (any case, spaces allowed).
      *
-     * @param list the names, separated by commas
-     * @return the dialects named
      * @throws IllegalArgumentException {@code "protocols: x (expected: netlab, raw or http)"} on an unknown name or an
      *                                  empty list
      */

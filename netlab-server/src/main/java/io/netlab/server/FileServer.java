@@ -86,8 +86,6 @@ public final class FileServer {
         /**
          * The dialects served on the port (default: all three), told apart by each connection's first bytes.
          *
-         * @param protocols the dialects to serve
-         * @return this builder
          * @throws IllegalArgumentException when the set is empty
          */
         public Builder protocols(Set<FileProtocol> protocols) {
