@@ -28,9 +28,6 @@ public final class ForeignBytes {
      * The first {@value #SHOWN} readable bytes as escaped text and hex, e.g. {@code "te" (74 65)} or
      * {@code "GET / HTTP/1.1\r\n..." (47 45 54 20 ...)}: printable ASCII as it is, other bytes as {@code \n},
      * {@code \r}, {@code \t} or {@code \xNN}, so that the result is safe on a terminal.
-     *
-     * @param bytes what was received (its indexes are not changed)
-     * @return the bytes as escaped text and hex
      */
     public static String show(ByteBuf bytes) {
         int r = bytes.readerIndex();
@@ -57,7 +54,6 @@ public final class ForeignBytes {
      * `test.txt`"}, {@code "a lab-style sum request `Ana,42`"}, {@code "an HTTP request (GET /a.txt)"},
      * {@code "a TLS handshake"}, {@code "a netlab frame of another version (2)"}.
      *
-     * @param bytes what was received (its indexes are not changed)
      * @return the guess, or {@code null} when the bytes look like nothing known
      */
     public static String likelyRequest(ByteBuf bytes) {
@@ -88,7 +84,6 @@ public final class ForeignBytes {
      * What a server that sent these first bytes most likely speaks, e.g. {@code "an HTTP response (HTTP/1.1 400 Bad
      * Request)"}, {@code "netlab frames"}, {@code "text (`HELLO`)"}.
      *
-     * @param bytes what was received (its indexes are not changed)
      * @return the guess, or {@code null} when the bytes look like nothing known
      */
     public static String likelyAnswer(ByteBuf bytes) {
@@ -113,7 +108,6 @@ public final class ForeignBytes {
      * The netlab ERROR frame that the readable bytes are, exactly (a server that refuses sends one and closes);
      * both message families share its layout.
      *
-     * @param bytes what was received (its indexes are not changed)
      * @return the error, or {@code null} when the bytes are anything else
      */
     public static FileError errorFrame(ByteBuf bytes) {
