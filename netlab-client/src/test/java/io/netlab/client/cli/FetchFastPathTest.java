@@ -31,8 +31,9 @@ class FetchFastPathTest {
 
     /** Every field picocli fills for a fetch, as one comparable list. */
     private static List<Object> fields(NetlabClient c) {
-        return List.of(String.valueOf(c.target), String.valueOf(c.local), c.blockSize, c.digest, c.force, c.quiet,
-                c.common.timeout, c.common.connectTimeout, c.common.transport, c.common.verbose);
+        return List.of(String.valueOf(c.target), String.valueOf(c.local), c.blockSize, c.digest, c.force, c.progress,
+                c.noProgress, c.resume, c.raw, c.common.timeout, c.common.connectTimeout, c.common.transport,
+                c.common.verbose);
     }
 
     private static void agree(String... args) {
@@ -64,31 +65,38 @@ class FetchFastPathTest {
         agree("--digest", "SHA256", "h:1:x", "y");
         agree("-f", "h:1:x", "y");
         agree("--force", "h:1:x", "y");
+        agree("--progress", "h:1:x", "y");
+        agree("--no-progress", "h:1:x", "y");
         agree("-q", "h:1:x", "y");
         agree("--quiet", "h:1:x", "y");
+        agree("-C", "h:1:x", "y");
+        agree("--continue", "h:1:x", "y");
+        agree("--raw", "h:1:x", "y");
         agree("-v", "h:1:x", "y");
         agree("--verbose", "h:1:x", "y");
         agree("--timeout", "5", "--connect-timeout=3", "h:1:x", "y");
         agree("--transport", "nio", "h:1:x", "y");
         agree("--transport=epoll", "h:1:x", "y");
-        agree("h:1:x", "-q", "y", "--force", "--block-size", "1024", "--transport", "auto", "-v", "--timeout=0");
-        agree("-q", "-f", "-v", "--digest", "crc32c", "--block-size=16777216", "--timeout", "999999999",
+        agree("h:1:x", "-q", "y", "--force", "--block-size", "1024", "--transport", "auto", "-v", "--timeout=1");
+        agree("-q", "-f", "-v", "-C", "--digest", "crc32c", "--block-size=16777216", "--timeout", "999999999",
                 "--connect-timeout", "1", "--transport", "NIO", "h:1:x", "y");
     }
 
     @Test
-    void valuesThatPicocliCheckedLaterAreStillTakenAsGiven() {
+    void valuesThatPicocliChecksLaterAreStillTakenAsGiven() {
         // call() checks these and reports them through picocli: the fast path hands the line over then
         agree("--block-size", "0", "h:1:x", "y");
         agree("--digest", "md5", "h:1:x", "y");
         agree("--transport", "kqueue", "h:1:x", "y");
+        agree("--progress", "--no-progress", "h:1:x", "y");
+        agree("-C", "h:1:x", "-");
         agree("nohost", "y");
         agree("h:1", "y");
-        assertThat(FetchFastPath.run(new String[] {"h:1", "y"})).isNull();
-        assertThat(FetchFastPath.run(new String[] {"--block-size", "0", "h:1:x", "y"})).isNull();
-        assertThat(FetchFastPath.run(new String[] {"--digest", "md5", "h:1:x", "y"})).isNull();
-        assertThat(FetchFastPath.run(new String[] {"--transport", "kqueue", "h:1:x", "y"})).isNull();
-        assertThat(FetchFastPath.run(new String[] {"h:0:x", "y"})).isNull();
+        for (String[] args : new String[][] {{"h:1", "y"}, {"--block-size", "0", "h:1:x", "y"},
+                {"--digest", "md5", "h:1:x", "y"}, {"--transport", "kqueue", "h:1:x", "y"}, {"h:0:x", "y"},
+                {"--progress", "--no-progress", "h:1:x", "y"}, {"-C", "h:1:x", "-"}}) {
+            assertThat(FetchFastPath.run(args)).as("%s", List.of(args)).isNull();
+        }
     }
 
     @Test
@@ -128,6 +136,10 @@ class FetchFastPathTest {
         leftToPicocli("", "y");
         leftToPicocli("h:1:x", "");
         leftToPicocli("-x", "h:1:x", "y");
+        leftToPicocli("--timeout", "0", "h:1:x", "y");
+        leftToPicocli("--connect-timeout=0", "h:1:x", "y");
+        leftToPicocli("-q", "--no-progress", "h:1:x", "y");
+        leftToPicocli("-C", "--continue", "h:1:x", "y");
     }
 
     @Test
@@ -136,12 +148,13 @@ class FetchFastPathTest {
         for (String[] args : new String[][] {{"h:1:x", "y", "z"}, {"--bogus", "h:1:x", "y"}, {"-q", "-q", "h:1:x", "y"},
                 {"--timeout", "1", "--timeout", "2", "h:1:x", "y"}, {"h:1:x", "y", "--block-size"},
                 {"--block-size", "1k", "h:1:x", "y"}, {"--block-size", "9999999999", "h:1:x", "y"},
-                {"-x", "h:1:x", "y"}, {"--digest", "-q", "h:1:x", "y"}}) {
+                {"-x", "h:1:x", "y"}, {"--digest", "-q", "h:1:x", "y"}, {"--timeout", "0", "h:1:x", "y"},
+                {"-q", "--no-progress", "h:1:x", "y"}}) {
             assertThat(picocli(args)).as("picocli refuses %s", List.of(args)).isNull();
         }
         NetlabClient clustered = picocli("-qf", "h:1:x", "y");
-        assertThat(clustered.quiet && clustered.force).isTrue();
-        assertThat(picocli("--quiet=true", "h:1:x", "y").quiet).isTrue();
+        assertThat(clustered.noProgress && clustered.force).isTrue();
+        assertThat(picocli("--quiet=true", "h:1:x", "y").noProgress).isTrue();
     }
 
     @Test
