@@ -8,6 +8,7 @@ after it compared with `expect` (byte for byte). With QUIET_IDLE=0.9 each run wa
 seconds, default 20) until the CPUs were 90 % idle over 0.2 s, which keeps other jobs' bursts out of the figures. After one uncounted warm-up round it prints, per config, the
 median, min and max wall time in ms of the process (fork to exit), the median CPU time it used (user + system,
 all its threads, from wait4) and the number of failed runs.
+With AB_RAW=FILE.json it also writes every counted run's wall and CPU time there.
 Used for benchmarks/results/startup-profile.md; interleaving keeps a noisy machine from favouring one config.
 """
 import json
@@ -84,6 +85,10 @@ def main():
             print(f"| {c['name']} | {statistics.median(v):.0f} | {min(v):.0f} | {max(v):.0f} | {statistics.median(cpu[c['name']]):.0f} | {fails[c['name']]} |")
         else:
             print(f"| {c['name']} | - | - | - | - | {fails[c['name']]} |")
+    if os.environ.get("AB_RAW"):
+        # every counted run, for distributions and re-analysis: {name: {"ms": [...], "cpu_ms": [...], "failed": n}}
+        json.dump({c["name"]: {"ms": times[c["name"]], "cpu_ms": cpu[c["name"]], "failed": fails[c["name"]]}
+                   for c in configs}, open(os.environ["AB_RAW"], "w"), indent=1)
 
 
 if __name__ == "__main__":

@@ -13,10 +13,12 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Runs the netlab benchmarks. {@code --quick}: one fork, one short warm-up and two short measurements, to see that
- * everything runs; without it: one fork, 3 warm-up and 5 measurement iterations of 2 s. Other arguments are JMH's
+ * Runs the netlab benchmarks. {@code --quick}: one fork, one short warm-up and two short measurements, the smallest
+ * and largest block size, CRC-32C only and a 16 MiB file (parameters the command line sets itself are kept), to see
+ * that everything runs, in about a minute; without it: one fork, 3 warm-up and 5 measurement iterations of 2 s. Other arguments are JMH's
  * own (a benchmark regex, {@code -p blockSize=1024}, {@code -f 3}, ...). Results also go to
- * {@code benchmarks/results/jmh.json} (or {@code -rff FILE}).
+ * {@code benchmarks/results/jmh.json} (or {@code -rff FILE}). Every benchmark that moves file data also reports
+ * its rate in MiB/s ({@link PayloadRate}).
  */
 public final class Benchmarks {
     private Benchmarks() {
@@ -46,9 +48,15 @@ public final class Benchmarks {
         if (!cli.getResult().hasValue()) {
             b.result("benchmarks/results/jmh.json").resultFormat(ResultFormatType.JSON);
         }
+        // data rates in MiB/s, as rows that say so (JMH labels every throughput "ops/s")
+        b.addProfiler(PayloadRate.class);
         if (quick) {
             b.warmupIterations(1).warmupTime(TimeValue.milliseconds(500))
                     .measurementIterations(2).measurementTime(TimeValue.milliseconds(500));
+            // the smallest and largest block size, one digest and a 16 MiB file: 16 runs, well under 90 s
+            quickParam(cli, b, "blockSize", "1024", "1048576");
+            quickParam(cli, b, "digest", "crc32c");
+            quickParam(cli, b, "fileMiB", "16");
         } else {
             if (!cli.getWarmupIterations().hasValue()) {
                 b.warmupIterations(3).warmupTime(TimeValue.seconds(2));
@@ -58,6 +66,13 @@ public final class Benchmarks {
             }
         }
         return new Runner(b.build()).run();
+    }
+
+    /** In quick mode, {@code values} for a parameter the command line does not set itself. */
+    private static void quickParam(CommandLineOptions cli, ChainedOptionsBuilder b, String name, String... values) {
+        if (!cli.getParameter(name).hasValue()) {
+            b.param(name, values);
+        }
     }
 
     /** Command-line entry point (also the main class of benchmarks.jar). */

@@ -24,7 +24,19 @@ class BenchmarksStartTest {
         for (RunResult r : results) {
             assertThat(r.getPrimaryResult().getScore()).as(r.getParams().getBenchmark()).isPositive();
         }
+        // every row that moves file data has its rate in MiB/s, labelled so; the sum rows have none
+        for (RunResult r : results) {
+            boolean data = !r.getParams().getBenchmark().contains("SumCodecBenchmark");
+            if (data) {
+                assertThat(r.getSecondaryResults().get("payload").getScore()).as(r.getParams().getBenchmark()).isPositive();
+                assertThat(r.getSecondaryResults().get("payload").getScoreUnit()).isEqualTo("MiB/s");
+            } else {
+                assertThat(r.getSecondaryResults()).doesNotContainKey("payload");
+            }
+        }
+        // one fetch of fileMiB=2 per operation: the MiB/s are twice the ops/s
         assertThat(results).filteredOn(r -> r.getParams().getBenchmark().endsWith("TransferBenchmark.fetch"))
-                .allSatisfy(r -> assertThat(r.getSecondaryResults().get("bytes").getScore()).isPositive());
+                .allSatisfy(r -> assertThat(r.getSecondaryResults().get("payload").getScore())
+                        .isCloseTo(2 * r.getPrimaryResult().getScore(), org.assertj.core.data.Percentage.withPercentage(1)));
     }
 }

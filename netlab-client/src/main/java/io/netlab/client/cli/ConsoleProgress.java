@@ -71,15 +71,8 @@ final class ConsoleProgress implements Progress, AutoCloseable {
             if (total <= 0 || elapsed < showAfterNanos) {
                 return;
             }
-            bar = new ProgressBarBuilder()
-                    .setTaskName(task)
-                    .setInitialMax(total)
-                    .setUnit(" MiB", 1024 * 1024)
-                    .setStyle(ProgressBarStyle.ASCII)
-                    .setUpdateIntervalMillis(200)
-                    .startsFrom(first, Duration.ofNanos(elapsed))
-                    .setConsumer(consumer = new LastFrameLast(new ConsoleProgressBarConsumer(out)))
-                    .build();
+            consumer = Bars.consumer(out);
+            bar = Bars.bar(task, total, first, elapsed, consumer);
         }
         bar.stepTo(received);
         bar.setExtraMessage(Units.rate(received - first, elapsed));
@@ -117,6 +110,28 @@ final class ConsoleProgress implements Progress, AutoCloseable {
             bar.close();
             bar = null;
             consumer.close();   // the library skips it when its first refresh is the closing one: end the line here
+        }
+    }
+
+    /**
+     * Builds the bar. A class of its own: verifying this code loads progressbar classes, which a fetch that draws
+     * no bar (standard error not a terminal, --no-progress, or done within half a second) then never loads.
+     */
+    private static final class Bars {
+        static LastFrameLast consumer(PrintStream out) {
+            return new LastFrameLast(new ConsoleProgressBarConsumer(out));
+        }
+
+        static ProgressBar bar(String task, long total, long first, long elapsedNanos, LastFrameLast consumer) {
+            return new ProgressBarBuilder()
+                    .setTaskName(task)
+                    .setInitialMax(total)
+                    .setUnit(" MiB", 1024 * 1024)
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .setUpdateIntervalMillis(200)
+                    .startsFrom(first, Duration.ofNanos(elapsedNanos))
+                    .setConsumer(consumer)
+                    .build();
         }
     }
 

@@ -267,6 +267,7 @@ public final class NetlabServer implements Callable<Integer> {
         }
         FileServer.Builder builder = protocols.applyTo(common.applyTo(FileServer.builder(), spec, port), spec)
                 .root(fileRoot).maxBlockSize(maxBlockSize).sendMode(sendMode);
+        StartupWarmup.fileServer(common.transport, sendMode);   // the first client need not wait for class loading
         return serve("file", builder, common.where(port), "root " + fileRoot.path() + ", send mode "
                 + (common.tlsFingerprint == null ? sendMode : sendMode.underTls()) + common.tlsDetails());
     }
@@ -471,6 +472,11 @@ public final class NetlabServer implements Callable<Integer> {
      * @param args the command line
      */
     public static void main(String[] args) {
+        // no JDK Flight Recorder events from Netty's allocator unless asked for (-Dio.netty.jfr.enabled=true):
+        // registering them made a fresh server's first answer ~45 ms and ~85 jdk.jfr classes slower
+        if (System.getProperty("io.netty.jfr.enabled") == null) {
+            System.setProperty("io.netty.jfr.enabled", "false");
+        }
         quietMachineId();
         // the command line's logging set-up; named so that it never configures an application embedding the servers
         if (System.getProperty("logback.configurationFile") == null) {
