@@ -297,6 +297,9 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (state == State.DATA) {
+            writePending(ctx);      // what arrived whole and in order goes to disk: --continue resumes after it
+        }
         releasePending();
         if (state != State.DONE) {
             fail(ctx, new ClientException(ClientException.Kind.INTERRUPTED, state == State.AWAIT_HEADER
@@ -310,6 +313,9 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
+            if (state == State.DATA) {
+                writePending(ctx);
+            }
             fail(ctx, new ClientException(ClientException.Kind.TIMEOUT, "no data from server for "
                     + readTimeoutSeconds + " s" + (state == State.DATA ? " (after " + (base + received) + " of "
                     + (base + expected) + " bytes)" : "")));
@@ -330,6 +336,9 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
                     + (state == State.DATA ? " after " + (base + received) + " of " + (base + expected) + " bytes" : "")
                     + ": " + c.getMessage() + DialectHints.forFileClient(String.valueOf(c.getMessage())), cause));
         } else if (cause instanceof IOException) {
+            if (state == State.DATA) {
+                writePending(ctx);
+            }
             fail(ctx, new ClientException(ClientException.Kind.INTERRUPTED, "transfer interrupted after " + (base + received)
                     + (expected >= 0 ? " of " + (base + expected) : "") + " bytes: " + describe((IOException) cause), cause));
         } else {

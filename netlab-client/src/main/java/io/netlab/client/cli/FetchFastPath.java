@@ -77,6 +77,7 @@ final class FetchFastPath {
                     case "--no-progress", "-q", "--quiet" -> "no-progress";
                     case "-C", "--continue" -> "continue";
                     case "--raw" -> "raw";
+                    case "--tls" -> "tls";
                     case "-v", "--verbose" -> "verbose";
                     default -> null;
                 };
@@ -90,6 +91,7 @@ final class FetchFastPath {
                         case "no-progress" -> c.noProgress = true;
                         case "continue" -> c.resume = true;
                         case "raw" -> c.raw = true;
+                        case "tls" -> c.common.tls = true;
                         default -> c.common.verbose = true;
                     }
                     continue;
@@ -114,6 +116,8 @@ final class FetchFastPath {
                     case "--connect-timeout" -> c.common.connectTimeout(number(value));
                     case "--digest" -> c.digest = value;
                     case "--transport" -> c.common.transport = value;
+                    case "--tls-ca" -> c.common.tlsCa = java.nio.file.Path.of(value);
+                    case "--tls-fingerprint" -> c.common.tlsFingerprint = value;
                     default -> {
                         return null;    // --help, --version, -qf, --, anything unknown
                     }
