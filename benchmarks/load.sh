@@ -5,7 +5,8 @@
 #
 # For each N, round after round (netlab then nginx, the order swapped every round):
 #   netlab  N concurrent fetches through the real client code in one JVM (io.netlab.bench.LoadDriver, 1 MiB blocks,
-#           each verified with CRC-32C against the server's END frame; an uncounted first round warms that JVM)
+#           each verified with CRC-32C against the server's END frame — DIGEST=none: size only, so the server uses
+#           sendfile as nginx does; an uncounted first round warms that JVM)
 #           from `java -jar netlab-server.jar`
 #   nginx   N parallel `curl -o /dev/null` from nginx (worker_processes auto, sendfile on); curl checks the size only
 # It reports the median aggregate MiB/s (N x size / wall time), the median p50 and p99 of the per-transfer times,
@@ -19,6 +20,7 @@ rounds=${2:-3}
 shift $(( $# >= 2 ? 2 : $# ))
 ns=("$@"); [ ${#ns[@]} -gt 0 ] || ns=(1 10 50)
 results="$here/results"
+tag=${DIGEST:+-$DIGEST}
 mkdir -p "$results"
 
 need=()
@@ -82,7 +84,7 @@ run_netlab() {
   local line
   # benchmarks.jar carries logback for JMH without a configuration: keep only the result line
   line=$(timeout 600 java -cp "$here/target/benchmarks.jar" io.netlab.bench.LoadDriver 127.0.0.1 "$NP" big.bin "$1" \
-    1048576 crc32c 2>"$work/driver.err" | grep '^n=' || true)
+    1048576 "${DIGEST:-crc32c}" 2>"$work/driver.err" | grep '^n=' || true)
   echo "$line" | grep -q 'failures=0' || { echo "netlab: $line" >&2; exit 1; }
   echo "$line" | sed -E 's/.*wall_ms=([0-9]+).*p50_ms=([0-9]+) p99_ms=([0-9]+).*/\1 \2 \3/'
 }
@@ -107,7 +109,7 @@ print(wall, round(pct(50)), round(pct(99)))
 PY
 }
 
-csv="$results/load.csv"
+csv="$results/load$tag.csv"
 echo "server,n,round,wall_ms,aggregate_mib_s,p50_ms,p99_ms" >"$csv"
 run_netlab 1 >/dev/null; run_nginx 1 >/dev/null      # warm-up, not counted
 for n in "${ns[@]}"; do
@@ -127,7 +129,7 @@ for p in $(pgrep -f "nginx: worker process" || true); do
   h=$(awk '/VmHWM/ {print $2}' /proc/"$p"/status 2>/dev/null || echo 0); [ "${h:-0}" -gt "$nginx_hwm" ] && nginx_hwm=$h
 done
 
-python3 - "$csv" "$size_mib" "$rounds" "$netlab_hwm" "$nginx_hwm" <<'PY' | tee "$results/load.md"
+python3 - "$csv" "$size_mib" "$rounds" "$netlab_hwm" "$nginx_hwm" <<'PY' | tee "$results/load$tag.md"
 import csv, statistics, sys, datetime, os, platform
 rows = list(csv.DictReader(open(sys.argv[1])))
 size, rounds, nh, gh = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
@@ -142,5 +144,6 @@ for n in sorted({int(r['n']) for r in rows}):
     print(f"| {n} | {a:.0f} | {b:.0f} | {a / b:.2f}x | {m('netlab', 'p50_ms'):.0f} / {m('netlab', 'p99_ms'):.0f} "
           f"| {m('nginx', 'p50_ms'):.0f} / {m('nginx', 'p99_ms'):.0f} |")
 print(f"\nPeak RSS over the run: netlab server {nh / 1024:.0f} MiB (one JVM, default heap), nginx {gh / 1024:.0f} MiB "
-      f"(largest worker). netlab's clients verify a CRC-32C digest of every byte; curl checks the size only.")
+      f"(largest worker). netlab's clients verify {os.environ.get('DIGEST') or 'crc32c'} (crc32c: a CRC-32C digest of every byte, "
+      f"so the server reads and digests; none: the size only, and the server uses sendfile); curl checks the size only.")
 PY
