@@ -1,10 +1,13 @@
 package io.netlab.codec;
 
-import io.netty.util.Version;
-
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 
 /**
@@ -12,8 +15,9 @@ import java.util.TreeMap;
  * frame decoders live in {@code netty-codec-base}; a Netty 4.1 application that adds netlab-codec gets
  * {@code netty-codec-base} 4.2 beside its own {@code netty-codec} 4.1, and both hold
  * {@code io.netty.handler.codec.ByteToMessageDecoder}: whichever comes first on the class path wins, silently.
- * The versions come from the {@code META-INF/io.netty.versions.properties} every Netty jar carries
- * ({@link Version#identify(ClassLoader)}), read once.
+ * The versions come from the {@code META-INF/io.netty.versions.properties} every Netty jar carries, read once:
+ * the files {@code io.netty.util.Version.identify} reads, without the build and commit dates it also parses
+ * (its {@code SimpleDateFormat} loads the calendar and locale data: about 30 ms of a one-shot client's start).
  */
 final class NettyVersions {
     /** The Netty line netlab is built for. */
@@ -35,13 +39,35 @@ final class NettyVersions {
         }
     }
 
-    private static Map<String, String> identify() {
+    /**
+     * Netty's artifacts on the class path and their versions, as {@code io.netty.util.Version.identify} finds them:
+     * an artifact counts when its properties give its version, build and commit dates, commit hashes and status.
+     *
+     * @return artifact id to version, e.g. {@code netty-codec-base -> 4.2.18.Final}
+     */
+    static Map<String, String> identify() {
         Map<String, String> versions = new TreeMap<>();
         try {
-            for (Version v : Version.identify(NettyVersions.class.getClassLoader()).values()) {
-                versions.put(v.artifactId(), v.artifactVersion());
+            ClassLoader loader = NettyVersions.class.getClassLoader();
+            Enumeration<URL> files = (loader != null ? loader : ClassLoader.getSystemClassLoader())
+                    .getResources("META-INF/io.netty.versions.properties");
+            Properties props = new Properties();
+            while (files.hasMoreElements()) {
+                try (InputStream in = files.nextElement().openStream()) {
+                    props.load(in);
+                }
             }
-        } catch (RuntimeException | LinkageError e) {
+            for (String key : props.stringPropertyNames()) {
+                int dot = key.indexOf('.');
+                String artifact = dot <= 0 ? null : key.substring(0, dot);
+                if (artifact != null && key.equals(artifact + ".version")
+                        && props.containsKey(artifact + ".buildDate") && props.containsKey(artifact + ".commitDate")
+                        && props.containsKey(artifact + ".shortCommitHash") && props.containsKey(artifact + ".longCommitHash")
+                        && props.containsKey(artifact + ".repoStatus")) {
+                    versions.put(artifact, props.getProperty(key));
+                }
+            }
+        } catch (IOException | RuntimeException | LinkageError e) {
             // no version information to go on: nothing to refuse
         }
         return versions;

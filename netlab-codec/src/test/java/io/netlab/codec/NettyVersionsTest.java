@@ -37,6 +37,14 @@ class NettyVersionsTest {
     }
 
     @Test
+    void theVersionsAreThoseNettyItselfIdentifies() {
+        Map<String, String> netty = new java.util.TreeMap<>();
+        Version.identify(NettyVersions.class.getClassLoader()).values()
+                .forEach(v -> netty.put(v.artifactId(), v.artifactVersion()));
+        assertThat(NettyVersions.identify()).isNotEmpty().isEqualTo(netty);
+    }
+
+    @Test
     void thisClassPathPassesAndTheDecodersAreBuilt() {
         Map<String, Version> found = Version.identify();
         assertThat(found).containsKeys("netty-codec-base", "netty-common");
