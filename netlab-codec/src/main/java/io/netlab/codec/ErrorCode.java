@@ -31,7 +31,13 @@ public enum ErrorCode {
     /** The peer took too long. */
     TIMEOUT(10),
     /** The server is shutting down. */
-    SHUTTING_DOWN(11);
+    SHUTTING_DOWN(11),
+    /** An upload's target exists, and overwriting was not asked for or is not allowed. */
+    ALREADY_EXISTS(12),
+    /** An upload over the server's size limit or free-space floor, or a listing over its entry limit. */
+    TOO_LARGE(13),
+    /** An upload whose byte count or whole-file digest did not match what the client announced. */
+    INTEGRITY(14);
 
     private static final ErrorCode[] BY_CODE;
 

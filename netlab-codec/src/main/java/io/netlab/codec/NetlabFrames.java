@@ -43,6 +43,18 @@ final class NetlabFrames {
     static final int TYPE_FILE_DATA = 0x12;
     /** File end: total bytes and digest. */
     static final int TYPE_FILE_END = 0x13;
+    /** Listing request: flags, path. */
+    static final int TYPE_LIST_REQUEST = 0x14;
+    /** Listing entry: kind, size, modified, path. */
+    static final int TYPE_LIST_ENTRY = 0x15;
+    /** Listing end: number of entries. */
+    static final int TYPE_LIST_END = 0x16;
+    /** Upload request: flags, size, block size, digest, path. */
+    static final int TYPE_PUT_REQUEST = 0x18;
+    /** Upload accepted: offset, block size. */
+    static final int TYPE_PUT_READY = 0x19;
+    /** Upload installed: size and digest. */
+    static final int TYPE_PUT_DONE = 0x1A;
     /** Error, in either protocol: code and message. */
     static final int TYPE_ERROR = 0x7F;
 
@@ -65,6 +77,12 @@ final class NetlabFrames {
             case TYPE_FILE_HEADER -> "FILE_HEADER";
             case TYPE_FILE_DATA -> "FILE_DATA";
             case TYPE_FILE_END -> "FILE_END";
+            case TYPE_LIST_REQUEST -> "LIST_REQUEST";
+            case TYPE_LIST_ENTRY -> "LIST_ENTRY";
+            case TYPE_LIST_END -> "LIST_END";
+            case TYPE_PUT_REQUEST -> "PUT_REQUEST";
+            case TYPE_PUT_READY -> "PUT_READY";
+            case TYPE_PUT_DONE -> "PUT_DONE";
             case TYPE_ERROR -> "ERROR";
             default -> "unknown";
         };

@@ -53,7 +53,8 @@ final class ExitCodes {
             case BUSY, SHUTTING_DOWN -> BUSY;
             case TIMEOUT -> TIMED_OUT;
             case ILLEGAL_OPERATION -> PROTOCOL;
-            case UNDEFINED, OUT_OF_RANGE, BAD_REQUEST, UNSUPPORTED, IO_ERROR -> REFUSED;
+            case INTEGRITY -> INTEGRITY;
+            case UNDEFINED, OUT_OF_RANGE, BAD_REQUEST, UNSUPPORTED, IO_ERROR, ALREADY_EXISTS, TOO_LARGE -> REFUSED;
         };
     }
 
