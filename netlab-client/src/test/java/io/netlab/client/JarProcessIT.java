@@ -688,6 +688,31 @@ class JarProcessIT {
     }
 
     @Test
+    void aSelfSignedServerIsReachedByPinningTheFingerprintItPrints() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("served-tls"));
+        Files.writeString(root.resolve("data.txt"), "over TLS\n");
+        Server server = new Server("0", "--root", root.toString(), "--tls-self-signed");
+        Matcher printed = Pattern.compile("certificate (SHA256:[0-9a-f]{64}) \\(clients pin it").matcher(server.output);
+        assertThat(printed.find()).as(server.output.toString()).isTrue();
+        try (var left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertThat(left.map(Path::getFileName).map(Path::toString))
+                    .as("the certificate's key is not left in a file").noneMatch(n -> n.startsWith("keyutil_localhost"));
+        }
+
+        Path copy = tmp.resolve("tls-copy.txt");
+        Result pinned = client(null, "--tls", "--tls-fingerprint", printed.group(1),
+                "127.0.0.1:" + server.port + ":data.txt", copy.toString());
+        assertThat(pinned.exit()).as(pinned.err()).isZero();
+        assertThat(copy).hasContent("over TLS");
+
+        Result other = client(null, "--tls", "--tls-fingerprint", "SHA256:" + "0".repeat(64),
+                "127.0.0.1:" + server.port + ":data.txt", tmp.resolve("never.txt").toString());
+        assertThat(other.exit()).as(other.err()).isNotZero();
+        assertThat(other.err()).contains("the server's certificate is " + printed.group(1));
+        assertThat(tmp.resolve("never.txt")).doesNotExist();
+    }
+
+    @Test
     void badCommandLinesAndUnreachableServersSayWhy() throws Exception {
         Result usage = client(null, "localhost:9");
         assertThat(usage.exit()).isEqualTo(2);

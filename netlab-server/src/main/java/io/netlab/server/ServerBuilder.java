@@ -6,6 +6,8 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 
 import javax.net.ssl.SSLException;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -217,6 +219,24 @@ public abstract class ServerBuilder<B extends ServerBuilder<B>> {
                     .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK).build();
         } catch (IllegalArgumentException | SSLException e) {
             throw new IOException("cannot use " + certChain + " and " + key + ": " + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * A server TLS context for a private key and its certificate chain held in memory (a certificate made at start,
+     * say), with OpenSSL when netty-tcnative is on the class path and the JDK's provider otherwise.
+     *
+     * @param key       the private key
+     * @param certChain the certificate chain, the server's first
+     * @return the context, for {@link #tls(SslContext)}
+     * @throws IOException when the key and the chain cannot be used together
+     */
+    public static SslContext tlsContext(PrivateKey key, X509Certificate... certChain) throws IOException {
+        try {
+            return SslContextBuilder.forServer(key, certChain)
+                    .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK).build();
+        } catch (IllegalArgumentException | SSLException e) {
+            throw new IOException("cannot use this key and certificate: " + rootMessage(e), e);
         }
     }
 

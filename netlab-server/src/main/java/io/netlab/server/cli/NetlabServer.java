@@ -20,6 +20,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.util.SelfSignedCertificate;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -159,6 +160,11 @@ public final class NetlabServer implements Callable<Integer> {
                 + "PKCS#8, not encrypted)")
         Path tlsKey;
 
+        @Option(names = "--tls-self-signed", description = "serve over TLS with a certificate for localhost made at "
+                + "start (EC P-256, by Netty's SelfSignedCertificate; about a second): new at every start, so clients pin "
+                + "the fingerprint the start-up line shows; for a lasting one use --tls-cert/--tls-key")
+        boolean tlsSelfSigned;
+
         /** With TLS, the certificate's fingerprint, for the start-up line. */
         String tlsFingerprint;
 
@@ -191,6 +197,14 @@ public final class NetlabServer implements Callable<Integer> {
 
         /** The TLS context of --tls-cert and --tls-key, or {@code null} without them. */
         private SslContext tls(CommandSpec spec) {
+            if (tlsSelfSigned) {
+                if (tlsCert != null || tlsKey != null) {
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            "--tls-self-signed with " + (tlsCert != null ? "--tls-cert" : "--tls-key")
+                                    + " (expected: one of --tls-self-signed or --tls-cert/--tls-key)");
+                }
+                return selfSigned(spec);
+            }
             if (tlsCert == null && tlsKey == null) {
                 return null;
             }
@@ -207,6 +221,24 @@ public final class NetlabServer implements Callable<Integer> {
             }
         }
 
+        /** A certificate made now, for --tls-self-signed; the PEM files Netty writes for it are deleted at once. */
+        private SslContext selfSigned(CommandSpec spec) {
+            SelfSignedCertificate made = null;
+            try {
+                made = SelfSignedCertificate.builder().fqdn("localhost").algorithm("EC").bits(256).build();
+                SslContext context = ServerBuilder.tlsContext(made.key(), made.cert());
+                tlsFingerprint = fingerprint(made.cert());
+                return context;
+            } catch (IOException | GeneralSecurityException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--tls-self-signed: cannot make a certificate: " + e.getMessage());
+            } finally {
+                if (made != null) {
+                    made.delete();
+                }
+            }
+        }
+
         String where(int port) {
             return (bind == null ? "*" : bind) + ':' + port;
         }
@@ -215,9 +247,13 @@ public final class NetlabServer implements Callable<Integer> {
     /** {@return the SHA-256 fingerprint of the first certificate in a PEM file, as {@code SHA256:<hex>}} */
     static String fingerprint(Path pem) throws IOException, GeneralSecurityException {
         try (InputStream in = Files.newInputStream(pem)) {
-            Certificate cert = CertificateFactory.getInstance("X.509").generateCertificate(in);
-            return "SHA256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
+            return fingerprint(CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
+    }
+
+    /** {@return the SHA-256 fingerprint of a certificate, as {@code SHA256:<hex>}} */
+    static String fingerprint(Certificate cert) throws GeneralSecurityException {
+        return "SHA256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
     }
 
     /** Parses {@code auto|buffered|sendfile}. */

@@ -132,6 +132,9 @@ class NetlabServerCliTest {
         java.nio.file.Path junk = java.nio.file.Files.writeString(dir.resolve("junk.pem"), "not a certificate\n");
         assertThat(server("echo", "0", "--tls-cert", junk.toString(), "--tls-key", junk.toString())).isEqualTo(2);
         assertThat(err).startsWith("netlab-server: --tls-cert/--tls-key: cannot use " + junk + " and " + junk + ": ");
+        assertThat(server("echo", "0", "--tls-self-signed", "--tls-key", junk.toString())).isEqualTo(2);
+        assertThat(err).startsWith("netlab-server: --tls-self-signed with --tls-key "
+                + "(expected: one of --tls-self-signed or --tls-cert/--tls-key)\n");
     }
 
     @Test
