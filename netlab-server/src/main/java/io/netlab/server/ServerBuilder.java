@@ -240,6 +240,14 @@ public abstract class ServerBuilder<B extends ServerBuilder<B>> {
         }
     }
 
+    /**
+     * {@return the TLS engine that {@link #tlsContext} uses here: {@code "OpenSSL"} and its version when
+     * netty-tcnative is on the class path, else {@code "JDK"}}
+     */
+    public static String tlsProvider() {
+        return OpenSsl.isAvailable() ? "OpenSSL, " + OpenSsl.versionString() : "JDK";
+    }
+
     private static String rootMessage(Throwable t) {
         while (t.getCause() != null) {
             t = t.getCause();

@@ -168,9 +168,12 @@ public final class NetlabServer implements Callable<Integer> {
         /** With TLS, the certificate's fingerprint, for the start-up line. */
         String tlsFingerprint;
 
+        /** With TLS, the engine: OpenSSL when netty-tcnative is on the class path, else the JDK's. */
+        String tlsProvider;
+
         /** {@return what the start-up line says about TLS: nothing without it} */
         String tlsDetails() {
-            return tlsFingerprint == null ? "" : ", TLS, certificate " + tlsFingerprint
+            return tlsFingerprint == null ? "" : ", TLS (" + tlsProvider + "), certificate " + tlsFingerprint
                     + " (clients pin it with --tls-fingerprint)";
         }
 
@@ -215,6 +218,7 @@ public final class NetlabServer implements Callable<Integer> {
             try {
                 SslContext context = ServerBuilder.tlsContext(tlsCert, tlsKey);
                 tlsFingerprint = fingerprint(tlsCert);
+                tlsProvider = ServerBuilder.tlsProvider();
                 return context;
             } catch (IOException | GeneralSecurityException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert/--tls-key: " + e.getMessage());
@@ -228,6 +232,7 @@ public final class NetlabServer implements Callable<Integer> {
                 made = SelfSignedCertificate.builder().fqdn("localhost").algorithm("EC").bits(256).build();
                 SslContext context = ServerBuilder.tlsContext(made.key(), made.cert());
                 tlsFingerprint = fingerprint(made.cert());
+                tlsProvider = ServerBuilder.tlsProvider();
                 return context;
             } catch (IOException | GeneralSecurityException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
