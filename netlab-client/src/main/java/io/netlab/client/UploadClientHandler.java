@@ -99,7 +99,7 @@ final class UploadClientHandler extends ChannelDuplexHandler {
     /** The server's ERROR, in words; an old server's "unexpected type" says that it cannot take uploads. */
     private static ClientException refusal(FileError error) {
         String message = PeerText.escape(error.message());
-        if (error.code() == ErrorCode.ILLEGAL_OPERATION && message.contains("PUT_REQUEST (0x18)")) {
+        if (error.code() == ErrorCode.ILLEGAL_OPERATION && message.contains("(0x18) (expected: ")) {
             return new ClientException(ClientException.Kind.REMOTE, ErrorCode.UNSUPPORTED, "the server cannot take "
                     + "uploads: it predates them (it answered: " + message + " [" + error.code() + "])", null);
         }
