@@ -11,6 +11,7 @@ import java.util.Set;
 
 /**
  * The file server (the lab's exercise 3): serves the regular files under one directory, one request per connection,
+ * and, when {@linkplain Builder#writable(boolean) writable}, takes uploads into it (read-only by default);
  * in FILE_DATA frames of the block size the client asks for, with the digest it asks for; on the same port, by
  * default, to lab-style raw clients (a name in, the bytes out) and over HTTP/1.1 ({@link Builder#protocols}).
  * <pre>{@code
