@@ -68,7 +68,12 @@ public final class FileUploader {
         try {
             if (Files.isDirectory(local)) {
                 throw new ClientException(ClientException.Kind.LOCAL, "local file: " + local
-                        + " is a directory (expected: a file)");
+                        + " is a directory (expected: a file; put -r is not implemented)");
+            }
+            if (Files.exists(local) && !Files.isRegularFile(local)) {
+                // a FIFO would block the open, a device has no size
+                throw new ClientException(ClientException.Kind.LOCAL, "local file: " + local
+                        + " is not a regular file (a FIFO, socket or device; expected: a file)");
             }
             file = FileChannel.open(local, StandardOpenOption.READ);
             size = file.size();

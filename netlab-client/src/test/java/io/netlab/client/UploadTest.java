@@ -291,6 +291,39 @@ class UploadTest {
     }
 
     @Test
+    void anUploadOverTlsIsByteForByte() throws Exception {
+        Path certs = Files.createDirectories(tmp.resolve("certs"));
+        TestCerts.Ca ca = TestCerts.ca(certs, "ca");
+        TestCerts.ServerCert cert = TestCerts.server(certs, ca, "good");
+        start(b -> {
+            try {
+                return b.writable(true).minFreeSpace(0).tls(cert.cert(), cert.key());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Path file = local("t.bin", 3 * 1024 * 1024 + 5);
+        UploadResult r = FileUploader.upload(endpoint, file, "t.bin",
+                options().toBuilder().tls(ClientTls.trustCa(ca.pem())).build(), Progress.NONE);
+        assertThat(r.bytes()).isEqualTo(3 * 1024 * 1024 + 5);
+        assertThat(Files.readAllBytes(root.resolve("t.bin"))).isEqualTo(Files.readAllBytes(file));
+    }
+
+    @Test
+    void aDirectoryOrAFifoIsRefusedLocally() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("adir"));
+        Endpoint nowhere = new Endpoint("127.0.0.1", 1, null);
+        assertThatThrownBy(() -> FileUploader.upload(nowhere, dir, "d", options(), Progress.NONE))
+                .isInstanceOfSatisfying(ClientException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ClientException.Kind.LOCAL))
+                .hasMessageContaining("is a directory");
+        assertThatThrownBy(() -> FileUploader.upload(nowhere, tmp.resolve("missing"), "m", options(), Progress.NONE))
+                .isInstanceOfSatisfying(ClientException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ClientException.Kind.LOCAL))
+                .hasMessageContaining("local file not found");
+    }
+
+    @Test
     void digestNoneIsRefusedByTheClientBeforeConnecting() throws Exception {
         Path file = local("n.bin", 1);
         Endpoint nowhere = new Endpoint("127.0.0.1", 1, null);

@@ -40,7 +40,8 @@ import java.util.Set;
  * faster than the disk takes it, and an upload holds at most one block and one read in memory. FILE_END is checked
  * (count and whole-file digest), the file forced to disk and installed ({@link Uploads#install}); then PUT_DONE. A cut
  * connection leaves the temporary file and its record for a CONTINUE; a failed check, a refusal at the install and a
- * write error remove them. Nothing is ever under the final name before it has been verified.
+ * write error remove them. An ERROR in the middle of an upload is followed by a lingering close, so that the
+ * client, which may still be sending, reads it. Nothing is ever under the final name before it has been verified.
  */
 final class UploadHandler extends ChannelInboundHandlerAdapter {
     private static final Logger logger = LoggerFactory.getLogger(UploadHandler.class);
@@ -330,7 +331,23 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
                 target.shown(), offset + received, request.size(), message, code,
                 discard ? "" : ": its temporary file stays for --continue");
         if (ctx.channel().isActive()) {
-            ctx.writeAndFlush(new FileError(code, message)).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(new FileError(code, message)).addListener(UploadHandler::lingeringClose);
+        }
+    }
+
+    /**
+     * After an ERROR in the middle of an upload, whose client may still be sending: a FIN, then what still comes is
+     * read and dropped until the client closes too, or 2 s pass. Closing with its data unread would send an RST,
+     * which can destroy the ERROR before the client reads it (as {@link ConnectionLimiter} does for BUSY).
+     */
+    private static void lingeringClose(io.netty.util.concurrent.Future<? super Void> written) {
+        // (the listener of a ChannelFuture: the channel is the future's)
+        io.netty.channel.Channel ch = ((io.netty.channel.ChannelFuture) written).channel();
+        if (written.isSuccess() && ch instanceof io.netty.channel.socket.DuplexChannel duplex) {
+            duplex.shutdownOutput();
+            ch.eventLoop().schedule(() -> ch.close(), 2, java.util.concurrent.TimeUnit.SECONDS);
+        } else {
+            ch.close();
         }
     }
 
