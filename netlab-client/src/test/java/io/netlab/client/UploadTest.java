@@ -247,6 +247,25 @@ class UploadTest {
     }
 
     @Test
+    void aClientCutAfterItsLastByteAndBeforeItsEndGetsTheCheckOnContinue() throws Exception {
+        writable();
+        Path file = local("e.bin", 100_000);
+        // PUT_REQUEST (8 + 16 + 5 bytes), then two FILE_DATA frames (8 + 65536, 8 + 34464): cut before FILE_END
+        long beforeEnd = 8 + 16 + 5 + 8 + 65536 + 8 + 34464;
+        try (UploadRelay relay = new UploadRelay(server.localAddress(), UploadRelay.Fault.CUT, beforeEnd)) {
+            Endpoint viaRelay = new Endpoint("127.0.0.1", relay.port(), null);
+            assertThatThrownBy(() -> FileUploader.upload(viaRelay, file, "e.bin", options(), Progress.NONE))
+                    .isInstanceOf(ClientException.class);
+        }
+        Path temp = root.resolve(".e.bin.netlab-upload");
+        awaitTrue(() -> Files.exists(temp) && Files.size(temp) == 100_000);
+        assertThat(root.resolve("e.bin")).doesNotExist();
+        UploadResult r = putWhenFree(file, "e.bin", options().withResume(true));
+        assertThat(r.resumedAt()).isEqualTo(100_000);
+        assertThat(Files.readAllBytes(root.resolve("e.bin"))).isEqualTo(Files.readAllBytes(file));
+    }
+
+    @Test
     void aCorruptedByteIsRefusedWithIntegrityAndNothingIsInstalled() throws Exception {
         writable();
         Path file = local("c.bin", 300_000);
