@@ -227,7 +227,7 @@ public final class FileFrameDecoder extends NetlabFrameDecoder {
                 int flags = body.readUnsignedByte();
                 if ((flags & ~PutRequest.KNOWN_FLAGS) != 0) {
                     throw new CorruptedFrameException("flags: 0x" + Integer.toHexString(flags)
-                            + " (expected: OVERWRITE 0x1 and CONTINUE 0x2 only)");
+                            + " (expected: " + PutRequest.EXPECTED_FLAGS + ')');
                 }
                 long size = body.readLong();
                 if (size < 0) {

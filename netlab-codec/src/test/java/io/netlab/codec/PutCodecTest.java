@@ -62,7 +62,7 @@ class PutCodecTest {
     @Test
     void theServersSideRoundTripsSplitAnywhereAndByteByByte() {
         PutRequest request = new PutRequest("dir/ünï.txt", 1027, 1024, DigestAlgorithm.SHA256,
-                PutRequest.OVERWRITE | PutRequest.CONTINUE);
+                PutRequest.OVERWRITE | PutRequest.CONTINUE | PutRequest.MKDIRS);
         assertThat(request.overwrite()).isTrue();
         assertThat(request.resume()).isTrue();
         byte[] wire = encode(request);
@@ -149,11 +149,11 @@ class PutCodecTest {
 
     @Test
     void unknownFlagsAreMalformed() {
-        byte[] body = Unpooled.buffer().writeByte(0x04).writeLong(1).writeInt(1024).writeByte(1).writeShort(1)
+        byte[] body = Unpooled.buffer().writeByte(0x08).writeLong(1).writeInt(1024).writeByte(1).writeShort(1)
                 .writeByte('a').array();
         assertThatThrownBy(() -> server.writeInbound(Bytes.frame(1, 0x18, java.util.Arrays.copyOf(body, 17))))
                 .isInstanceOf(CorruptedFrameException.class)
-                .hasMessage("flags: 0x4 (expected: OVERWRITE 0x1 and CONTINUE 0x2 only)");
+                .hasMessage("flags: 0x8 (expected: OVERWRITE 0x1, CONTINUE 0x2 and MKDIRS 0x4 only)");
     }
 
     @Test
@@ -230,7 +230,8 @@ class PutCodecTest {
         assertThatThrownBy(() -> new PutRequest("a", -1, 1, DigestAlgorithm.CRC32C, 0))
                 .hasMessage("size: -1 (expected: >= 0)");
         assertThatThrownBy(() -> new PutRequest("a", 1, 1, DigestAlgorithm.CRC32C, 8))
-                .hasMessage("flags: 0x8 (expected: OVERWRITE 0x1 and CONTINUE 0x2 only)");
+                .hasMessage("flags: 0x8 (expected: OVERWRITE 0x1, CONTINUE 0x2 and MKDIRS 0x4 only)");
+        assertThat(new PutRequest("a/b", 1, 1, DigestAlgorithm.CRC32C, PutRequest.MKDIRS).mkdirs()).isTrue();
         assertThatThrownBy(() -> new PutReady(-1, 1)).hasMessage("offset: -1 (expected: >= 0)");
         assertThatThrownBy(() -> new PutDone(1, DigestAlgorithm.CRC32C, new byte[3]))
                 .hasMessage("digest length: 3 (expected: 4 for CRC32C)");

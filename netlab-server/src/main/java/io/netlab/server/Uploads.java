@@ -102,6 +102,14 @@ final class Uploads {
             throw new FileAccessException(ErrorCode.BAD_REQUEST, "blockSize: "
                     + Integer.toUnsignedString(request.blockSize()) + " (expected: 1.." + maxBlockSize + ')');
         }
+        if (request.mkdirs()) {
+            // nothing is created for an upload that would be refused for its size anyway
+            if (request.size() > policy.maxUpload) {
+                throw new FileAccessException(ErrorCode.TOO_LARGE, "size: " + request.size() + " (expected: <= "
+                        + policy.maxUpload + ", --max-upload)");
+            }
+            makeParents(request.path(), shown);
+        }
         Target target = resolve(request.path(), shown);
         if (!claimed.add(target.path())) {
             throw new FileAccessException(ErrorCode.BUSY, shown + ": another upload to it is in progress; try again later");
@@ -123,6 +131,45 @@ final class Uploads {
     /** Gives up the claim on a target's path. */
     void release(Target target) {
         claimed.remove(target.path());
+    }
+
+    /**
+     * MKDIRS: creates the missing directories of the requested path, one segment at a time from the root, each
+     * checked (links followed) to be a directory inside the root before the next is made in it; a segment that is a
+     * link leading out, or a file, stops it. Directories get the umask's mode.
+     */
+    private void makeParents(String requested, String shown) throws FileAccessException {
+        Path parent = FileRoot.check(requested).getParent();
+        if (parent == null) {
+            return;
+        }
+        Path dir = root.path();
+        for (Path segment : parent) {
+            Path next = dir.resolve(segment.toString());
+            try {
+                Files.createDirectory(next);
+            } catch (FileAlreadyExistsException there) {
+                // a directory, a link or a file: checked below
+            } catch (AccessDeniedException e) {
+                throw new FileAccessException(ErrorCode.ACCESS_DENIED, shown + ": permission denied on the server");
+            } catch (IOException e) {
+                throw new FileAccessException(ErrorCode.IO_ERROR, shown + ": cannot create a directory: " + reason(e));
+            }
+            Path real;
+            try {
+                real = next.toRealPath();
+            } catch (IOException e) {
+                throw new FileAccessException(ErrorCode.NOT_FOUND, shown + ": " + reason(e));
+            }
+            if (!real.startsWith(root.path())) {
+                throw new FileAccessException(ErrorCode.ACCESS_DENIED,
+                        shown + ": a symbolic link leads outside the served directory");
+            }
+            if (!Files.isDirectory(real)) {
+                throw new FileAccessException(ErrorCode.NOT_FOUND, shown + ": a segment is not a directory on the server");
+            }
+            dir = real;
+        }
     }
 
     /** Checks the requested path for an upload: syntax, a parent inside the root, and what is at the name now. */

@@ -174,6 +174,57 @@ class UploadServerTest {
     }
 
     @Test
+    void mkdirsCreatesTheMissingDirectoriesInsideTheRootOnly() throws Exception {
+        writable();
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.createSymbolicLink(root.resolve("out"), outside);
+        Files.writeString(root.resolve("file"), "x");
+        byte[] content = random(100);
+        try (RawClient c = client()) {
+            c.send(RawClient.putRequest("a/b/c/new.bin", content.length, 1024, CRC32C, PutFlags.MKDIRS));
+            ready(c.readFrame());
+            c.send(RawClient.data(content, 1024)).send(RawClient.endCrc32c(content.length, content));
+            assertThat(c.readFrame().type()).isEqualTo(RawClient.TYPE_PUT_DONE);
+        }
+        assertThat(Files.readAllBytes(root.resolve("a/b/c/new.bin"))).isEqualTo(content);
+        String[][] cases = {
+            {"out/new/x", "ACCESS_DENIED", "a symbolic link leads outside the served directory"},
+            {"file/new/x", "NOT_FOUND", "a segment is not a directory"},
+            {"../new/x", "ACCESS_DENIED", "contains '..'"},
+        };
+        for (String[] k : cases) {
+            try (RawClient c = client()) {
+                c.send(RawClient.putRequest(k[0], 1, 1024, CRC32C, PutFlags.MKDIRS));
+                assertError(c.readFrame(), ErrorCode.valueOf(k[1]), k[2]);
+            }
+        }
+        assertThat(names(outside)).isEmpty();
+        assertThat(tmp.resolve("new")).doesNotExist();
+        // without MKDIRS, a missing directory is still NOT_FOUND
+        try (RawClient c = client()) {
+            c.send(RawClient.putRequest("d/e/x", 1, 1024, CRC32C, 0));
+            assertError(c.readFrame(), ErrorCode.NOT_FOUND, "no such directory on the server");
+        }
+        assertThat(root.resolve("d")).doesNotExist();
+    }
+
+    @Test
+    void mkdirsOnAReadOnlyServerOrOverTheLimitCreatesNothing() throws Exception {
+        start(b -> b.writable(true).minFreeSpace(0).maxUpload(10));
+        try (RawClient c = client()) {
+            c.send(RawClient.putRequest("big/x", 11, 1024, CRC32C, PutFlags.MKDIRS));
+            assertError(c.readFrame(), ErrorCode.TOO_LARGE, "--max-upload");
+        }
+        server.close();
+        start(b -> b);
+        try (RawClient c = client()) {
+            c.send(RawClient.putRequest("ro/x", 1, 1024, CRC32C, PutFlags.MKDIRS));
+            assertError(c.readFrame(), ErrorCode.ACCESS_DENIED, "server is read-only");
+        }
+        assertThat(names(root)).isEmpty();
+    }
+
+    @Test
     void anExistingFileIsReplacedOnlyWhenAskedAndAllowed() throws Exception {
         start(b -> b.writable(true).minFreeSpace(0));
         Files.writeString(root.resolve("there.txt"), "old");
@@ -410,5 +461,6 @@ class UploadServerTest {
     private static final class PutFlags {
         static final int OVERWRITE = 1;
         static final int CONTINUE = 2;
+        static final int MKDIRS = 4;
     }
 }
