@@ -58,6 +58,86 @@ public final class FileUploader {
      */
     public static UploadResult upload(Endpoint server, Path local, String remotePath, FetchOptions options,
                                       Progress progress) throws ClientException, InterruptedException {
+        return upload(server, local, remotePath, options, progress, 0);
+    }
+
+    /**
+     * Uploads the regular files under {@code localDir} (a tree walk that follows no symbolic link) to
+     * {@code remoteDir} on {@code server}, each at its relative path there, asking the server to create the missing
+     * directories (MKDIRS); one connection per file, one progress for the whole. Symbolic links, FIFOs, sockets and
+     * devices are skipped, each with a {@link Progress#note}; empty directories are not created. The first failure
+     * stops it: the files before it are installed, each verified.
+     *
+     * @param server    the server's host and port
+     * @param localDir  the directory to send
+     * @param remoteDir where its files go under the server's root ({@code "."}: the root itself)
+     * @param options   as for {@link #upload}; they apply to each file
+     * @param progress  told of the whole upload's progress, all files together
+     * @return one result per file, in the order they were sent
+     * @throws ClientException          with a one-line message for the user, saying how many files were put
+     * @throws InterruptedException     when the calling thread is interrupted
+     * @throws IllegalArgumentException when the digest is {@link DigestAlgorithm#NONE}
+     */
+    public static java.util.List<UploadResult> uploadTree(Endpoint server, Path localDir, String remoteDir,
+                                                          FetchOptions options, Progress progress)
+            throws ClientException, InterruptedException {
+        if (!Files.isDirectory(localDir)) {
+            throw new ClientException(ClientException.Kind.LOCAL, "local directory: " + localDir
+                    + " is not a directory (expected: a directory for put -r)");
+        }
+        java.util.List<Path> files = new java.util.ArrayList<>();
+        long total = 0;
+        try (java.util.stream.Stream<Path> walk = Files.walk(localDir)) {
+            for (Path p : (Iterable<Path>) walk.sorted()::iterator) {
+                if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    files.add(p);
+                    total += Files.size(p);
+                } else if (!Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    progress.note("skipping " + p + ": " + (Files.isSymbolicLink(p) ? "a symbolic link"
+                            : "not a regular file") + " (put -r sends regular files only)");
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new ClientException(ClientException.Kind.LOCAL, "cannot read " + localDir + ": " + e.getMessage(), e);
+        }
+        String base = remoteDir.endsWith("/") ? remoteDir : remoteDir + '/';
+        java.util.List<UploadResult> results = new java.util.ArrayList<>();
+        progress.start(total);
+        long[] done = {0};
+        Progress whole = new Progress() {
+            @Override
+            public void update(long received) {
+                progress.update(done[0] + received);
+            }
+
+            @Override
+            public void note(String message) {
+                progress.note(message);
+            }
+        };
+        try {
+            for (Path file : files) {
+                StringBuilder relative = new StringBuilder();
+                for (Path segment : localDir.relativize(file)) {
+                    relative.append(relative.length() == 0 ? "" : "/").append(segment);
+                }
+                try {
+                    results.add(upload(server, file, base + relative, options, whole, PutRequest.MKDIRS));
+                } catch (ClientException e) {
+                    throw new ClientException(e.kind(), e.errorCode(), e.getMessage() + "; " + results.size() + " of "
+                            + files.size() + " files were put before it", e.getCause());
+                }
+                done[0] += results.get(results.size() - 1).bytes();
+                progress.update(done[0]);
+            }
+        } finally {
+            progress.finish();
+        }
+        return results;
+    }
+
+    private static UploadResult upload(Endpoint server, Path local, String remotePath, FetchOptions options,
+                                       Progress progress, int moreFlags) throws ClientException, InterruptedException {
         if (options.digest() == DigestAlgorithm.NONE) {
             throw new IllegalArgumentException("digest: none (expected: crc32c or sha256; a server installs only "
                     + "checked bytes)");
@@ -68,7 +148,7 @@ public final class FileUploader {
         try {
             if (Files.isDirectory(local)) {
                 throw new ClientException(ClientException.Kind.LOCAL, "local file: " + local
-                        + " is a directory (expected: a file; put -r is not implemented)");
+                        + " is a directory (expected: a file; put -r sends a directory)");
             }
             if (Files.exists(local) && !Files.isRegularFile(local)) {
                 // a FIFO would block the open, a device has no size
@@ -84,7 +164,8 @@ public final class FileUploader {
         } catch (IOException e) {
             throw new ClientException(ClientException.Kind.LOCAL, "cannot read " + local + ": " + e.getMessage(), e);
         }
-        int flags = (options.force() ? PutRequest.OVERWRITE : 0) | (options.resume() ? PutRequest.CONTINUE : 0);
+        int flags = (options.force() ? PutRequest.OVERWRITE : 0) | (options.resume() ? PutRequest.CONTINUE : 0)
+                | moreFlags;
         PutRequest request = new PutRequest(remotePath, size, options.blockSize(), options.digest(), flags);
         UploadClientHandler handler = new UploadClientHandler(request, file, progress, options.readTimeout().toSeconds());
         PutDone done;

@@ -103,6 +103,11 @@ final class UploadClientHandler extends ChannelDuplexHandler {
             return new ClientException(ClientException.Kind.REMOTE, ErrorCode.UNSUPPORTED, "the server cannot take "
                     + "uploads: it predates them (it answered: " + message + " [" + error.code() + "])", null);
         }
+        if (error.code() == ErrorCode.ILLEGAL_OPERATION && message.startsWith("flags: 0x4 (expected: ")) {
+            return new ClientException(ClientException.Kind.REMOTE, ErrorCode.UNSUPPORTED, "the server cannot "
+                    + "create directories: it predates put -r (it answered: " + message + " [" + error.code() + "])",
+                    null);
+        }
         return new ClientException(error.code(), message + " [" + error.code() + ']');
     }
 

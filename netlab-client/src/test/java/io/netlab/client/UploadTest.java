@@ -343,6 +343,81 @@ class UploadTest {
     }
 
     @Test
+    void aTreeIsPutWithItsDirectoriesCreatedAndLinksSkipped() throws Exception {
+        writable();
+        Path tree = Files.createDirectories(tmp.resolve("tree"));
+        Files.createDirectories(tree.resolve("a/b"));
+        Files.createDirectories(tree.resolve("empty"));
+        Files.writeString(tree.resolve("top.txt"), "top");
+        Files.write(tree.resolve("a/b/c.bin"), new byte[200_000]);
+        Files.write(tree.resolve("a/zero.bin"), new byte[0]);
+        Files.createSymbolicLink(tree.resolve("link.txt"), tree.resolve("top.txt"));
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        long[] seen = {-1, -1};
+        java.util.List<UploadResult> r = FileUploader.uploadTree(endpoint, tree, "in/put", options(), new Progress() {
+            @Override
+            public void start(long total) {
+                seen[0] = total;
+            }
+
+            @Override
+            public void update(long received) {
+                seen[1] = Math.max(seen[1], received);
+            }
+
+            @Override
+            public void note(String message) {
+                notes.add(message);
+            }
+        });
+        assertThat(r).extracting(UploadResult::remotePath)
+                .containsExactly("in/put/a/b/c.bin", "in/put/a/zero.bin", "in/put/top.txt");
+        assertThat(seen).containsExactly(200_003, 200_003);
+        assertThat(notes).singleElement().asString().contains("link.txt: a symbolic link");
+        assertThat(Files.readString(root.resolve("in/put/top.txt"))).isEqualTo("top");
+        assertThat(Files.readAllBytes(root.resolve("in/put/a/b/c.bin"))).hasSize(200_000);
+        assertThat(root.resolve("in/put/a/zero.bin")).isEmptyFile();
+        assertThat(root.resolve("in/put/link.txt")).doesNotExist();
+        assertThat(root.resolve("in/put/empty")).doesNotExist();
+        // again: the first file that exists stops it, and says how far it got
+        assertThatThrownBy(() -> FileUploader.uploadTree(endpoint, tree, "in/put", options(), Progress.NONE))
+                .isInstanceOfSatisfying(ClientException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.ALREADY_EXISTS))
+                .hasMessageContaining("0 of 3 files were put before it");
+    }
+
+    @Test
+    void aServerThatCannotCreateDirectoriesGivesAClearError() throws Exception {
+        try (ServerSocket old = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            CompletableFuture<Void> script = CompletableFuture.runAsync(() -> {
+                try (Socket s = old.accept()) {
+                    InputStream in = s.getInputStream();
+                    in.readNBytes(8);
+                    byte[] m = "flags: 0x4 (expected: OVERWRITE 0x1 and CONTINUE 0x2 only)".getBytes(StandardCharsets.UTF_8);
+                    ByteBuffer f = ByteBuffer.allocate(8 + 4 + m.length);
+                    f.putShort((short) 0x4E4C).put((byte) 1).put((byte) 0x7F).putInt(4 + m.length)
+                            .putShort((short) 3).putShort((short) m.length).put(m);
+                    OutputStream out = s.getOutputStream();
+                    out.write(f.array());
+                    out.flush();
+                    s.shutdownOutput();
+                    in.readAllBytes();
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            Path tree = Files.createDirectories(tmp.resolve("t2"));
+            Files.writeString(tree.resolve("x.txt"), "x");
+            Endpoint oldServer = new Endpoint("127.0.0.1", old.getLocalPort(), null);
+            assertThatThrownBy(() -> FileUploader.uploadTree(oldServer, tree, "d", options(), Progress.NONE))
+                    .isInstanceOfSatisfying(ClientException.class,
+                            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.UNSUPPORTED))
+                    .hasMessageContaining("the server cannot create directories: it predates put -r");
+            script.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void digestNoneIsRefusedByTheClientBeforeConnecting() throws Exception {
         Path file = local("n.bin", 1);
         Endpoint nowhere = new Endpoint("127.0.0.1", 1, null);

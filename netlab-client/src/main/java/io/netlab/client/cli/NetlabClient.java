@@ -352,14 +352,14 @@ public final class NetlabClient implements Callable<Integer> {
 
     /** {@code put LOCAL_PATH SERVER:PORT:REMOTE_PATH}: uploads a file ({@link FileUploader}). */
     @Command(name = "put", mixinStandardHelpOptions = true, versionProvider = NetlabClient.Version.class, sortOptions = false,
-            description = {"Uploads a file to a netlab file server started with --writable.",
+            description = {"Uploads a file (or with -r a directory tree) to a netlab file server started with --writable.",
                 "The server checks the size and the digest of the whole file, then installs it atomically: a failed or "
                     + "cut upload never leaves anything under the remote name, and --continue resumes a cut one."})
     static final class Put implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "LOCAL_PATH", description = "the file to send")
+        @Parameters(index = "0", paramLabel = "LOCAL_PATH", description = "the file to send (with -r, a directory)")
         String local;
 
         @Parameters(index = "1", paramLabel = "SERVER:PORT:REMOTE_PATH", description = "the server, its port, and "
@@ -382,6 +382,10 @@ public final class NetlabClient implements Callable<Integer> {
         @Option(names = {"-C", "--continue"}, description = "continue a cut upload of this file from what the server "
                 + "kept (the server's check still covers the whole file)")
         boolean resume;
+
+        @Option(names = {"-r", "--recursive"}, description = "LOCAL_PATH is a directory: put the regular files under "
+                + "it at REMOTE_PATH, creating the directories there (links are skipped)")
+        boolean recursive;
 
         @Option(names = "--progress", description = "show a progress bar on standard error (default: when standard "
                 + "error is a terminal)")
@@ -424,6 +428,26 @@ public final class NetlabClient implements Callable<Integer> {
                     .readTimeout(Duration.ofSeconds(common.timeout)).transport(common.transport(spec))
                     .tls(common.tls(spec)).build();
             String remotePath = remote;
+            if (recursive) {
+                return run(common, () -> {
+                    java.util.List<UploadResult> all;
+                    long start = System.nanoTime();
+                    try (ConsoleProgress bar = ConsoleProgress.forFetch(remotePath, progress ? Boolean.TRUE
+                            : noProgress ? Boolean.FALSE : null, false)) {
+                        all = FileUploader.uploadTree(endpoint, localPath, remotePath, options, bar);
+                        long bytes = all.stream().mapToLong(UploadResult::bytes).sum();
+                        long resumed = all.stream().mapToLong(UploadResult::resumedAt).sum();
+                        long nanos = System.nanoTime() - start;
+                        bar.done(new TransferResult(null, bytes, nanos, algorithm, "", resumed));
+                        System.out.println("put -r " + localPath + " -> " + endpoint.authority() + ':'
+                                + PeerText.escape(remotePath) + ": " + all.size() + (all.size() == 1 ? " file, " : " files, ")
+                                + Units.bytes(bytes) + (bytes >= 1024 ? " (" + bytes + " bytes)" : "") + " in "
+                                + Units.seconds(nanos) + " (" + Units.rate(bytes - resumed, nanos) + "), each "
+                                + algorithm.name().toLowerCase(Locale.ROOT) + " verified by the server");
+                    }
+                    return 0;
+                });
+            }
             return run(common, () -> {
                 UploadResult r;
                 try (ConsoleProgress bar = ConsoleProgress.forFetch(remotePath, progress ? Boolean.TRUE

@@ -307,6 +307,19 @@ class ExitCodesTest {
     }
 
     @Test
+    void putRecursiveSendsATree0() throws Exception {
+        Path tree = Files.createDirectories(tmp.resolve("tree/sub"));
+        Files.writeString(tree.resolve("s.txt"), "s");
+        Files.writeString(tree.getParent().resolve("t.txt"), "t");
+        int port = writable().localAddress().getPort();
+        assertThat(client("put", "-r", tree.getParent().toString(), at(port, "up/"))).as(err).isZero();
+        assertThat(Files.readString(root.resolve("up/tree/sub/s.txt"))).isEqualTo("s");
+        assertThat(Files.readString(root.resolve("up/tree/t.txt"))).isEqualTo("t");
+        assertThat(client("put", tree.getParent().toString(), at(port, "x"))).isEqualTo(11);
+        assertThat(err).contains("is a directory (expected: a file; put -r sends a directory)");
+    }
+
+    @Test
     void putWithDigestNoneIsABadCommandLine2() throws Exception {
         Path file = Files.writeString(tmp.resolve("n.txt"), "n");
         assertThat(client("put", "--digest", "none", file.toString(), at(server.localAddress().getPort(), "n.txt")))
