@@ -177,6 +177,47 @@ class JarProcessIT {
     }
 
     @Test
+    void putUploadsToAWritableServerAndAReadOnlyOneSaysWhy() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("inbox"));
+        byte[] data = new byte[2 * 1024 * 1024 + 5];
+        new Random(11).nextBytes(data);
+        Path local = Files.write(tmp.resolve("report.bin"), data);
+
+        Server readOnly = new Server("0", "--root", root.toString());
+        assertThat(readOnly.output.toString()).contains("read-only (start with --writable to take uploads)");
+        Result refused = client(null, "put", local.toString(), "127.0.0.1:" + readOnly.port + ":report.bin");
+        assertThat(refused.exit()).as("access denied").isEqualTo(7);
+        assertThat(refused.err()).contains("server is read-only (started without --writable) [ACCESS_DENIED]");
+        assertThat(root).isEmptyDirectory();
+
+        Server server = new Server("0", "--root", root.toString(), "--writable", "--max-upload", "3M",
+                "--min-free-space", "0");
+        assertThat(server.output.toString()).contains("writable (uploads up to 3 MiB, keeping 0 bytes free, never "
+                + "replacing a file)");
+        Files.createDirectories(root.resolve("sub"));
+        Result ok = client(null, "put", local.toString(), "127.0.0.1:" + server.port + ":sub/");
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.out()).startsWith("put " + local + " -> 127.0.0.1:" + server.port + ":sub/report.bin: 2.0 MiB "
+                + "(2097157 bytes) in ").contains("crc32c", "verified by the server");
+        assertThat(root.resolve("sub/report.bin")).hasBinaryContent(data);
+        Result top = client(null, "put", local.toString(), "127.0.0.1:" + server.port + ":report.bin");
+        assertThat(top.exit()).as(top.err()).isZero();
+
+        Result again = client(null, "put", local.toString(), "127.0.0.1:" + server.port + ":report.bin");
+        assertThat(again.exit()).as("already exists").isEqualTo(13);
+        assertThat(again.err()).contains("report.bin: exists on the server");
+
+        Files.write(local, new byte[3 * 1024 * 1024 + 1]);
+        Result big = client(null, "put", local.toString(), "127.0.0.1:" + server.port + ":big.bin");
+        assertThat(big.exit()).as("too large").isEqualTo(14);
+        assertThat(big.err()).contains("size: 3145729 (expected: <= 3145728, --max-upload) [TOO_LARGE]");
+        assertThat(root.resolve("report.bin")).hasBinaryContent(data);
+        try (var files = Files.list(root)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("report.bin", "sub");
+        }
+    }
+
+    @Test
     void fileServerAndClientDoTheLabsExerciseThree() throws Exception {
         Path root = Files.createDirectories(tmp.resolve("served"));
         byte[] data = new byte[3 * 1024 * 1024 + 17];

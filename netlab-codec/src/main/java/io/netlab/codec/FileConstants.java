@@ -26,6 +26,8 @@ public final class FileConstants {
     static final int REQUEST_FIXED_LENGTH = 4 + 8 + 1 + 2;
     static final int HEADER_BODY_LENGTH = 1 + 8 + 8 + 4 + 1;
     static final int END_FIXED_LENGTH = 8 + 1 + 1;
+    static final int PUT_REQUEST_FIXED_LENGTH = 1 + 8 + 4 + 1 + 2;
+    static final int PUT_READY_BODY_LENGTH = 8 + 4;
 
     private FileConstants() {
     }

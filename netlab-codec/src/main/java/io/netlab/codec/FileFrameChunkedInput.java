@@ -61,7 +61,7 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
     private final EndCheck beforeEnd;
     /** Next byte of the file to read or to hand on; the strategies advance it. */
     long position;
-    private State state = State.HEADER;
+    private State state = State.HEADER;   // set once more by the constructor without a header
 
     FileFrameChunkedInput(Builder b) {
         this.file = b.file;
@@ -73,6 +73,9 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
         this.digestAlgorithm = b.digest;
         this.digest = b.digestedToOffset != null ? b.digestedToOffset : b.digest.newDigest();
         this.beforeEnd = b.beforeEnd;
+        if (!b.header) {
+            state = b.offset == b.size ? State.END : State.DATA;      // (no virtual call from the constructor)
+        }
     }
 
     /**
@@ -201,6 +204,7 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
         private SendMode sendMode = SendMode.AUTO;
         private EndCheck beforeEnd;
         private DigestAlgorithm.Digest digestedToOffset;
+        private boolean header = true;
 
         private Builder(FileChannel file, long size) {
             this.file = Objects.requireNonNull(file, "file");
@@ -299,6 +303,19 @@ public abstract sealed class FileFrameChunkedInput implements ChunkedInput<Objec
          */
         public Builder digestedToOffset(DigestAlgorithm.Digest digest) {
             this.digestedToOffset = Objects.requireNonNull(digest, "digest");
+            return this;
+        }
+
+        /**
+         * Whether the input begins with a {@link FileHeader} (the default: a fetch's answer). An upload's data follows
+         * the server's {@link PutReady} instead, so an uploading client builds its input without one: the data
+         * frames from the offset on, then the {@link FileEnd}.
+         *
+         * @param header {@code false} to begin with the data
+         * @return this builder
+         */
+        public Builder header(boolean header) {
+            this.header = header;
             return this;
         }
 

@@ -3,6 +3,7 @@ package io.netlab.codec;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.CorruptedFrameException;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static io.netlab.codec.NetlabFrames.TYPE_ERROR;
@@ -10,6 +11,11 @@ import static io.netlab.codec.NetlabFrames.TYPE_FILE_DATA;
 import static io.netlab.codec.NetlabFrames.TYPE_FILE_END;
 import static io.netlab.codec.NetlabFrames.TYPE_FILE_HEADER;
 import static io.netlab.codec.NetlabFrames.TYPE_FILE_REQUEST;
+import static io.netlab.codec.NetlabFrames.TYPE_PUT_DONE;
+import static io.netlab.codec.NetlabFrames.TYPE_PUT_READY;
+import static io.netlab.codec.NetlabFrames.TYPE_PUT_REQUEST;
+import static io.netlab.codec.FileConstants.PUT_READY_BODY_LENGTH;
+import static io.netlab.codec.FileConstants.PUT_REQUEST_FIXED_LENGTH;
 import static io.netlab.codec.FileConstants.END_FIXED_LENGTH;
 import static io.netlab.codec.FileConstants.HEADER_BODY_LENGTH;
 import static io.netlab.codec.FileConstants.MAX_DIGEST_LENGTH;
@@ -34,6 +40,18 @@ import static io.netlab.codec.FileConstants.REQUEST_FIXED_LENGTH;
  *                     | totalBytes | digest | digestLen | digestValue |
  *                     | int64      | uint8  | uint8     | bytes       |
  *                     +------------+--------+-----------+-------------+
+ * PUT_REQUEST (0x18)  +-------+-------+-----------+--------+---------+-------------+
+ *                     | flags | size  | blockSize | digest | pathLen | path        |
+ *                     | uint8 | int64 | uint32    | uint8  | uint16  | UTF-8 bytes |
+ *                     +-------+-------+-----------+--------+---------+-------------+
+ * PUT_READY (0x19)    +--------+-----------+
+ *                     | offset | blockSize |
+ *                     | int64  | uint32    |
+ *                     +--------+-----------+
+ * PUT_DONE (0x1A)     +-------+--------+-----------+-------------+
+ *                     | size  | digest | digestLen | digestValue |
+ *                     | int64 | uint8  | uint8     | bytes       |
+ *                     +-------+--------+-----------+-------------+
  * ERROR (0x7F)        +--------+--------+-------------+
  *                     | code   | msgLen | message     |
  *                     | uint16 | uint16 | UTF-8 bytes |
@@ -41,13 +59,18 @@ import static io.netlab.codec.FileConstants.REQUEST_FIXED_LENGTH;
  * </pre>
  * A DATA payload is handed on as a retained slice of the received bytes, never copied. A DATA frame longer than
  * {@code maxChunkLength} is rejected from its header, before any of it is buffered.
- * A server uses {@link #forServer()} (requests only); a client uses {@link #forClient(int)}, and may ask for
- * {@link #coalesceData(boolean) runs} of data frames instead of one message per frame.
+ * A server uses {@link #forServer()} (requests only; once it has answered an upload's {@link PutRequest} with
+ * {@link PutReady}, {@link #acceptUpload(int)} lets the upload's data and end in, and {@link #endUpload()} stops
+ * them again); a fetching client uses {@link #forClient(int)}, and may ask for {@link #coalesceData(boolean) runs}
+ * of data frames instead of one message per frame; an uploading client uses {@link #forUploadClient()}.
  */
 public final class FileFrameDecoder extends NetlabFrameDecoder {
     private final int maxChunkLength;
     private final boolean acceptRequests;
     private final boolean acceptResponses;
+    private final boolean acceptPutAnswers;
+    /** Above 0 while an upload's data may come: the largest FILE_DATA payload agreed in PUT_READY. */
+    private int uploadBlockSize;
     private boolean coalesceData;
 
     /**
@@ -57,28 +80,63 @@ public final class FileFrameDecoder extends NetlabFrameDecoder {
      * @throws IllegalArgumentException when {@code maxChunkLength} is out of range
      */
     public FileFrameDecoder(int maxChunkLength) {
-        this(maxChunkLength, true, true);
+        this(maxChunkLength, true, true, true);
     }
 
-    private FileFrameDecoder(int maxChunkLength, boolean acceptRequests, boolean acceptResponses) {
+    private FileFrameDecoder(int maxChunkLength, boolean acceptRequests, boolean acceptResponses,
+                             boolean acceptPutAnswers) {
         this.maxChunkLength = FileConstants.checkBlockSize("maxChunkLength", maxChunkLength);
         this.acceptRequests = acceptRequests;
         this.acceptResponses = acceptResponses;
-    }
-
-    /** {@return a decoder for a server: accepts {@link FileRequest}s only} */
-    public static FileFrameDecoder forServer() {
-        return new FileFrameDecoder(1, true, false);
+        this.acceptPutAnswers = acceptPutAnswers;
     }
 
     /**
-     * A decoder for a client: accepts header, data, end and error frames.
+     * {@return a decoder for a server: accepts {@link FileRequest}s and {@link PutRequest}s, and an upload's data
+     * and end only between {@link #acceptUpload(int)} and {@link #endUpload()}}
+     */
+    public static FileFrameDecoder forServer() {
+        return new FileFrameDecoder(1, true, false, false);
+    }
+
+    /** {@return a decoder for an uploading client: accepts {@link PutReady}, {@link PutDone} and {@link FileError}} */
+    public static FileFrameDecoder forUploadClient() {
+        return new FileFrameDecoder(1, false, false, true);
+    }
+
+    /**
+     * From now on, accepts an upload's FILE_DATA frames of at most {@code blockSize} bytes (a longer one is refused
+     * from its header, before any of it is buffered) and its FILE_END, and nothing else, until {@link #endUpload()}.
+     * A server calls it when it sends {@link PutReady}, before it reads again.
+     *
+     * @param blockSize the block size agreed in the {@link PutReady}: 1 to {@value FileConstants#MAX_BLOCK_SIZE}
+     * @return this decoder
+     * @throws IllegalArgumentException when {@code blockSize} is out of range
+     */
+    public FileFrameDecoder acceptUpload(int blockSize) {
+        this.uploadBlockSize = FileConstants.checkBlockSize("blockSize", blockSize);
+        return this;
+    }
+
+    /**
+     * Stops accepting an upload's data and end: the decoder accepts what its role did before
+     * {@link #acceptUpload(int)}.
+     *
+     * @return this decoder
+     */
+    public FileFrameDecoder endUpload() {
+        this.uploadBlockSize = 0;
+        return this;
+    }
+
+    /**
+     * A decoder for a fetching client: accepts header, data, end and error frames.
      *
      * @param maxChunkLength the block size the client asked for; a larger DATA frame is a protocol error
      * @return a new decoder
      */
     public static FileFrameDecoder forClient(int maxChunkLength) {
-        return new FileFrameDecoder(maxChunkLength, false, true);
+        return new FileFrameDecoder(maxChunkLength, false, true, false);
     }
 
     /**
@@ -106,15 +164,30 @@ public final class FileFrameDecoder extends NetlabFrameDecoder {
 
     @Override
     int maxBodyLength(int type) {
+        if (uploadBlockSize > 0) {
+            // an upload runs: its data and end, nothing else
+            return switch (type) {
+                case TYPE_FILE_DATA -> uploadBlockSize;
+                case TYPE_FILE_END -> END_FIXED_LENGTH + MAX_DIGEST_LENGTH;
+                default -> -1;
+            };
+        }
         return switch (type) {
             case TYPE_FILE_REQUEST -> acceptRequests ? REQUEST_FIXED_LENGTH + MAX_PATH_LENGTH : -1;
+            case TYPE_PUT_REQUEST -> acceptRequests ? PUT_REQUEST_FIXED_LENGTH + MAX_PATH_LENGTH : -1;
             case TYPE_FILE_HEADER -> acceptResponses ? HEADER_BODY_LENGTH : -1;
             case TYPE_FILE_DATA -> acceptResponses ? maxChunkLength : -1;
             case TYPE_FILE_END -> acceptResponses ? END_FIXED_LENGTH + MAX_DIGEST_LENGTH : -1;
-            case TYPE_ERROR -> acceptResponses ? NetlabFrames.MAX_ERROR_BODY_LENGTH : -1;
+            case TYPE_PUT_READY -> acceptPutAnswers ? PUT_READY_BODY_LENGTH : -1;
+            case TYPE_PUT_DONE -> acceptPutAnswers ? END_FIXED_LENGTH + MAX_DIGEST_LENGTH : -1;
+            case TYPE_ERROR -> acceptResponses || acceptPutAnswers ? NetlabFrames.MAX_ERROR_BODY_LENGTH : -1;
             default -> -1;
         };
     }
+
+    /** Every type of the file family, in the order {@link #expectedTypes()} names them. */
+    private static final int[] FILE_TYPES = {TYPE_FILE_REQUEST, TYPE_PUT_REQUEST, TYPE_FILE_HEADER, TYPE_FILE_DATA,
+        TYPE_FILE_END, TYPE_PUT_READY, TYPE_PUT_DONE, TYPE_ERROR};
 
     @Override
     boolean decodesRequests() {
@@ -123,11 +196,13 @@ public final class FileFrameDecoder extends NetlabFrameDecoder {
 
     @Override
     String expectedTypes() {
-        if (acceptRequests && acceptResponses) {
-            return "one of FILE_REQUEST (0x10), FILE_HEADER (0x11), FILE_DATA (0x12), FILE_END (0x13), ERROR (0x7f)";
+        List<String> names = new ArrayList<>();
+        for (int type : FILE_TYPES) {
+            if (maxBodyLength(type) >= 0) {
+                names.add(NetlabFrames.typeName(type));
+            }
         }
-        return acceptRequests ? "FILE_REQUEST (0x10)"
-                : "one of FILE_HEADER (0x11), FILE_DATA (0x12), FILE_END (0x13), ERROR (0x7f)";
+        return names.size() == 1 ? names.get(0) : "one of " + String.join(", ", names);
     }
 
     @Override
@@ -146,6 +221,44 @@ public final class FileFrameDecoder extends NetlabFrameDecoder {
                 DigestAlgorithm digest = digest(body.readUnsignedByte());
                 String path = NetlabFrames.readString(body, "path", MAX_PATH_LENGTH);
                 out.add(new FileRequest(path, blockSize, offset, digest));
+            }
+            case TYPE_PUT_REQUEST -> {
+                NetlabFrames.require(body, PUT_REQUEST_FIXED_LENGTH - 2, "put request fields");
+                int flags = body.readUnsignedByte();
+                if ((flags & ~PutRequest.KNOWN_FLAGS) != 0) {
+                    throw new CorruptedFrameException("flags: 0x" + Integer.toHexString(flags)
+                            + " (expected: " + PutRequest.EXPECTED_FLAGS + ')');
+                }
+                long size = body.readLong();
+                if (size < 0) {
+                    throw new CorruptedFrameException("size: " + size + " (expected: >= 0)");
+                }
+                int blockSize = body.readInt();     // uint32 on the wire; the server range-checks it
+                DigestAlgorithm digest = digest(body.readUnsignedByte());
+                String path = NetlabFrames.readString(body, "path", MAX_PATH_LENGTH);
+                out.add(new PutRequest(path, size, blockSize, digest, flags));
+            }
+            case TYPE_PUT_READY -> {
+                NetlabFrames.require(body, PUT_READY_BODY_LENGTH, "ready fields");
+                long offset = body.readLong();
+                long blockSize = body.readUnsignedInt();
+                if (offset < 0) {
+                    throw new CorruptedFrameException("offset: " + offset + " (expected: >= 0)");
+                }
+                if (blockSize < 1 || blockSize > FileConstants.MAX_BLOCK_SIZE) {
+                    throw new CorruptedFrameException(
+                            "blockSize: " + blockSize + " (expected: 1.." + FileConstants.MAX_BLOCK_SIZE + ')');
+                }
+                out.add(new PutReady(offset, (int) blockSize));
+            }
+            case TYPE_PUT_DONE -> {
+                NetlabFrames.require(body, END_FIXED_LENGTH, "done fields");
+                long size = body.readLong();
+                if (size < 0) {
+                    throw new CorruptedFrameException("size: " + size + " (expected: >= 0)");
+                }
+                DigestAlgorithm digest = digest(body.readUnsignedByte());
+                out.add(new PutDone(size, digest, digestValue(body, digest)));
             }
             case TYPE_FILE_HEADER -> {
                 NetlabFrames.require(body, HEADER_BODY_LENGTH, "header fields");
@@ -177,15 +290,7 @@ public final class FileFrameDecoder extends NetlabFrameDecoder {
                     throw new CorruptedFrameException("totalBytes: " + total + " (expected: >= 0)");
                 }
                 DigestAlgorithm digest = digest(body.readUnsignedByte());
-                int length = body.readUnsignedByte();
-                if (length != digest.length()) {
-                    throw new CorruptedFrameException(
-                            "digestLen: " + length + " (expected: " + digest.length() + " for " + digest + ')');
-                }
-                NetlabFrames.require(body, length, "digestValue");
-                byte[] value = new byte[length];
-                body.readBytes(value);
-                out.add(new FileEnd(total, digest, value));
+                out.add(new FileEnd(total, digest, digestValue(body, digest)));
             }
             case TYPE_ERROR -> {
                 NetlabFrames.require(body, 2, "code");
@@ -194,6 +299,19 @@ public final class FileFrameDecoder extends NetlabFrameDecoder {
             }
             default -> throw new AssertionError(type);
         }
+    }
+
+    /** Reads {@code digestLen} and {@code digestValue}, as FILE_END and PUT_DONE carry them. */
+    private static byte[] digestValue(ByteBuf body, DigestAlgorithm digest) {
+        int length = body.readUnsignedByte();
+        if (length != digest.length()) {
+            throw new CorruptedFrameException(
+                    "digestLen: " + length + " (expected: " + digest.length() + " for " + digest + ')');
+        }
+        NetlabFrames.require(body, length, "digestValue");
+        byte[] value = new byte[length];
+        body.readBytes(value);
+        return value;
     }
 
     private static DigestAlgorithm digest(int id) {

@@ -17,6 +17,11 @@ import static io.netlab.codec.NetlabFrames.TYPE_FILE_DATA;
 import static io.netlab.codec.NetlabFrames.TYPE_FILE_END;
 import static io.netlab.codec.NetlabFrames.TYPE_FILE_HEADER;
 import static io.netlab.codec.NetlabFrames.TYPE_FILE_REQUEST;
+import static io.netlab.codec.NetlabFrames.TYPE_PUT_DONE;
+import static io.netlab.codec.NetlabFrames.TYPE_PUT_READY;
+import static io.netlab.codec.NetlabFrames.TYPE_PUT_REQUEST;
+import static io.netlab.codec.FileConstants.PUT_READY_BODY_LENGTH;
+import static io.netlab.codec.FileConstants.PUT_REQUEST_FIXED_LENGTH;
 
 /**
  * Encodes {@link FileFrame}s in the layout documented on {@link FileFrameDecoder}. Stateless and shared.
@@ -63,13 +68,32 @@ public final class FileFrameEncoder extends MessageToMessageEncoder<FileFrame> {
             buf.writeInt(r.blockSize()).writeLong(r.offset()).writeByte(r.digest().id());
             NetlabFrames.writeString(buf, r.path());
             out.add(buf);
+        } else if (msg instanceof PutRequest p) {
+            int body = PUT_REQUEST_FIXED_LENGTH - 2 + NetlabFrames.stringLength("path", p.path(), MAX_PATH_LENGTH);
+            ByteBuf buf = ctx.alloc().ioBuffer(HEADER_LENGTH + body);
+            NetlabFrames.writeHeader(buf, TYPE_PUT_REQUEST, body);
+            buf.writeByte(p.flags()).writeLong(p.size()).writeInt(p.blockSize()).writeByte(p.digest().id());
+            NetlabFrames.writeString(buf, p.path());
+            out.add(buf);
+        } else if (msg instanceof PutReady r) {
+            ByteBuf buf = ctx.alloc().ioBuffer(HEADER_LENGTH + PUT_READY_BODY_LENGTH);
+            NetlabFrames.writeHeader(buf, TYPE_PUT_READY, PUT_READY_BODY_LENGTH);
+            buf.writeLong(r.offset()).writeInt(r.blockSize());
+            out.add(buf);
+        } else if (msg instanceof PutDone d) {
+            byte[] value = d.digestValue();
+            ByteBuf buf = ctx.alloc().ioBuffer(HEADER_LENGTH + END_FIXED_LENGTH + value.length);
+            NetlabFrames.writeHeader(buf, TYPE_PUT_DONE, END_FIXED_LENGTH + value.length);
+            buf.writeLong(d.size()).writeByte(d.digest().id()).writeByte(value.length).writeBytes(value);
+            out.add(buf);
         } else if (msg instanceof FileError err) {
             ByteBuf buf = ctx.alloc().ioBuffer(NetlabFrames.errorFrameLength(err.message()));
             NetlabFrames.writeError(buf, err.code(), err.message());
             out.add(buf);
         } else {
             throw new EncoderException("unknown message: " + msg.getClass().getName()
-                    + " (expected: one of FileRequest, FileHeader, FileChunk, FileDataRun, FileEnd, FileError)");
+                    + " (expected: one of FileRequest, FileHeader, FileChunk, FileDataRun, FileEnd, FileError, PutRequest,"
+                    + " PutReady, PutDone)");
         }
     }
 }

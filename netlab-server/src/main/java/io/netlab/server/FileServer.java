@@ -11,6 +11,7 @@ import java.util.Set;
 
 /**
  * The file server (the lab's exercise 3): serves the regular files under one directory, one request per connection,
+ * and, when {@linkplain Builder#writable(boolean) writable}, takes uploads into it (read-only by default);
  * in FILE_DATA frames of the block size the client asks for, with the digest it asks for; on the same port, by
  * default, to lab-style raw clients (a name in, the bytes out) and over HTTP/1.1 ({@link Builder#protocols}).
  * <pre>{@code
@@ -35,6 +36,11 @@ public final class FileServer {
         private int maxBlockSize = FileConstants.MAX_BLOCK_SIZE;
         private SendMode sendMode = SendMode.AUTO;
         private Set<FileProtocol> protocols = FileProtocol.all();
+        private boolean writable;
+        private boolean allowOverwrite;
+        private long maxUpload = Uploads.DEFAULT_MAX_UPLOAD;
+        private long minFreeSpace = Uploads.DEFAULT_MIN_FREE_SPACE;
+        private java.time.Duration staleUploadsAfter = Uploads.DEFAULT_STALE_AFTER;
 
         private Builder() {
         }
@@ -98,12 +104,73 @@ public final class FileServer {
             return this;
         }
 
+        /**
+         * Whether clients may upload files into the root (PUT_REQUEST, docs/protocol.md 3c). A server is read-only
+         * by default, and answers an upload with ACCESS_DENIED.
+         *
+         * @param on {@code true} to take uploads (default: no)
+         * @return this builder
+         */
+        public Builder writable(boolean on) {
+            this.writable = on;
+            return this;
+        }
+
+        /**
+         * Whether an upload may replace an existing file when its client asks to (OVERWRITE); otherwise such an
+         * upload is refused with ALREADY_EXISTS. Only with {@link #writable(boolean)}.
+         *
+         * @param on {@code true} to allow it (default: no)
+         * @return this builder
+         */
+        public Builder allowOverwrite(boolean on) {
+            this.allowOverwrite = on;
+            return this;
+        }
+
+        /**
+         * The largest upload taken; a larger one is refused (TOO_LARGE) before any of its bytes are accepted.
+         *
+         * @param bytes 0 or more (default: 1 GiB)
+         * @return this builder
+         */
+        public Builder maxUpload(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("maxUpload: " + bytes + " (expected: >= 0)");
+            }
+            this.maxUpload = bytes;
+            return this;
+        }
+
+        /**
+         * The free space an upload must leave on the root's file system: an upload whose announced size would bring
+         * the usable space below it is refused (TOO_LARGE) before any of its bytes are accepted.
+         *
+         * @param bytes 0 or more (default: 64 MiB)
+         * @return this builder
+         */
+        public Builder minFreeSpace(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("minFreeSpace: " + bytes + " (expected: >= 0)");
+            }
+            this.minFreeSpace = bytes;
+            return this;
+        }
+
+        /** How long a cut upload's temporary file is kept (default: a day); for tests. */
+        Builder staleUploadsAfter(java.time.Duration age) {
+            this.staleUploadsAfter = Objects.requireNonNull(age, "age");
+            return this;
+        }
+
         @Override
         Protocols.Protocol protocol(ServerConfig config) {
             if (root == null) {
                 throw new IllegalStateException("root: not set (expected: FileServer.builder().root(dir))");
             }
-            return Protocols.file(root, maxBlockSize, sendMode, protocols);
+            Uploads uploads = new Uploads(root, new Uploads.Policy(writable, allowOverwrite, maxUpload, minFreeSpace,
+                    staleUploadsAfter));
+            return Protocols.file(root, maxBlockSize, sendMode, protocols, uploads);
         }
     }
 }

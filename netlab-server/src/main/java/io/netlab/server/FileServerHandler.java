@@ -5,6 +5,7 @@ import io.netlab.codec.ErrorCode;
 import io.netlab.codec.FileError;
 import io.netlab.codec.FileFrameChunkedInput;
 import io.netlab.codec.FileRequest;
+import io.netlab.codec.PutRequest;
 import io.netlab.codec.SendMode;
 import io.netlab.codec.PeerText;
 import io.netty.channel.ChannelFuture;
@@ -30,6 +31,8 @@ import java.util.Locale;
  * any byte that arrives while the transfer runs (a second request, anything) is a protocol error
  * that closes the connection at once — no ERROR frame, which would queue behind the data, and nothing kept per
  * extra request. After a refusal, what else arrives is dropped until the connection closes.
+ * <p>A {@link PutRequest} (an upload) is handed to an {@link UploadHandler}, which goes in front of this handler and
+ * receives the upload's data; the connection closes after its answer.
  */
 final class FileServerHandler extends ChannelInboundHandlerAdapter {
     private static final Logger logger = LoggerFactory.getLogger(FileServerHandler.class);
@@ -39,10 +42,12 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
     private final FileRoot root;
     private final int maxBlockSize;
     private final SendMode sendMode;
+    private final Uploads uploads;
     private State state = State.AWAIT_REQUEST;
 
-    FileServerHandler(FileRoot root, int maxBlockSize, SendMode sendMode) {
+    FileServerHandler(FileRoot root, int maxBlockSize, SendMode sendMode, Uploads uploads) {
         this.root = root;
+        this.uploads = uploads;
         this.sendMode = sendMode;
         this.maxBlockSize = maxBlockSize;
     }
@@ -57,7 +62,15 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             switch (state) {
-                case AWAIT_REQUEST -> serve(ctx, (FileRequest) msg);    // the decoder passes on nothing else
+                case AWAIT_REQUEST -> {
+                    if (msg instanceof PutRequest put) {
+                        // an upload: UploadHandler takes the connection (this server closes after its answer)
+                        state = State.REFUSED;
+                        UploadHandler.begin(ctx, uploads, put, maxBlockSize, ctx::close);
+                    } else {
+                        serve(ctx, (FileRequest) msg);    // the decoder passes on nothing else
+                    }
+                }
                 case SENDING -> sentMore(ctx);
                 default -> {
                     // refused and closing: nothing more is read into an answer

@@ -7,7 +7,8 @@ package io.netlab.server;
  *       -> chunked-writer -> file-handler
  *       once the dialect detector has seen the first bytes and removed itself, one of:
  *       netlab: ... request-timeout -> frame-decoder -> backpressure -> frame-encoder -> chunked-writer -> file-handler
- *               (the file handler takes out frame-decoder and backpressure once its transfer starts)
+ *               (the file handler takes out frame-decoder and backpressure once its transfer starts; for an upload it
+               puts upload-handler in front of itself instead, and frame-decoder then takes the upload's data)
  *       raw:    ... request-timeout -> raw-decoder -> backpressure -> chunked-writer -> raw-handler
  *       http:   ... request-timeout -> http-codec -> http-aggregator -> backpressure -> chunked-writer -> http-handler
  *       (the detector is there unless --protocols is netlab alone; without netlab, backpressure waits right after
@@ -51,6 +52,8 @@ public final class PipelineNames {
     public static final String CHUNKED_WRITER = "chunked-writer";
     /** The file server's request handler. */
     public static final String FILE_HANDLER = "file-handler";
+    /** Receives one upload; the file handler puts it in front of itself for a PUT_REQUEST, and it leaves after. */
+    public static final String UPLOAD_HANDLER = "upload-handler";
     /** The sum server's handler. */
     public static final String SUM_HANDLER = "sum-handler";
     /** The echo service's text decoder: lines, and text ended by a pause or a half-close. */

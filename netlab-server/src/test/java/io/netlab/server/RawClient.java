@@ -16,6 +16,8 @@ final class RawClient implements AutoCloseable {
     static final int TYPE_FILE_HEADER = 0x11;
     static final int TYPE_FILE_DATA = 0x12;
     static final int TYPE_FILE_END = 0x13;
+    static final int TYPE_PUT_READY = 0x19;
+    static final int TYPE_PUT_DONE = 0x1A;
     static final int TYPE_ERROR = 0x7F;
 
     private final Socket socket;
@@ -99,6 +101,36 @@ final class RawClient implements AutoCloseable {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 15 + p.length);
         b.putShort((short) 0x4E4C).put((byte) 1).put((byte) 0x10).putInt(15 + p.length)
                 .putInt(blockSize).putLong(offset).put((byte) digest).putShort((short) p.length).put(p);
+        return b.array();
+    }
+
+    static byte[] putRequest(String path, long size, int blockSize, int digest, int flags) {
+        byte[] p = path.getBytes(StandardCharsets.UTF_8);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 16 + p.length);
+        b.putShort((short) 0x4E4C).put((byte) 1).put((byte) 0x18).putInt(16 + p.length)
+                .put((byte) flags).putLong(size).putInt(blockSize).put((byte) digest).putShort((short) p.length).put(p);
+        return b.array();
+    }
+
+    /** FILE_DATA frames of at most {@code blockSize} bytes each, carrying {@code data}. */
+    static byte[] data(byte[] data, int blockSize) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < data.length; i += blockSize) {
+            int n = Math.min(blockSize, data.length - i);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + n);
+            b.putShort((short) 0x4E4C).put((byte) 1).put((byte) 0x12).putInt(n).put(data, i, n);
+            out.writeBytes(b.array());
+        }
+        return out.toByteArray();
+    }
+
+    /** FILE_END with CRC-32C (digest 1) of {@code whole}. */
+    static byte[] endCrc32c(long total, byte[] whole) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(whole);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 14);
+        b.putShort((short) 0x4E4C).put((byte) 1).put((byte) 0x13).putInt(14)
+                .putLong(total).put((byte) 1).put((byte) 4).putInt((int) crc.getValue());
         return b.array();
     }
 

@@ -26,6 +26,8 @@ final class ExitCodes {
     static final int INTEGRITY = 10;
     static final int LOCAL = 11;
     static final int PROTOCOL = 12;
+    static final int ALREADY_EXISTS = 13;
+    static final int TOO_LARGE = 14;
 
     private ExitCodes() {
     }
@@ -54,7 +56,9 @@ final class ExitCodes {
             case TIMEOUT -> TIMED_OUT;
             case ILLEGAL_OPERATION -> PROTOCOL;
             case INTEGRITY -> INTEGRITY;
-            case UNDEFINED, OUT_OF_RANGE, BAD_REQUEST, UNSUPPORTED, IO_ERROR, ALREADY_EXISTS, TOO_LARGE -> REFUSED;
+            case ALREADY_EXISTS -> ALREADY_EXISTS;
+            case TOO_LARGE -> TOO_LARGE;
+            case UNDEFINED, OUT_OF_RANGE, BAD_REQUEST, UNSUPPORTED, IO_ERROR -> REFUSED;
         };
     }
 
@@ -71,9 +75,11 @@ final class ExitCodes {
         add(m, ACCESS_DENIED, "the server refused: access denied");
         add(m, BUSY, "the server refused: busy or shutting down (try again later)");
         add(m, REFUSED, "the server refused the request for another reason");
-        add(m, INTEGRITY, "integrity failure: size or digest mismatch (sum: a wrong sum)");
+        add(m, INTEGRITY, "integrity failure: size or digest mismatch (sum: a wrong sum; put: the server's check)");
         add(m, LOCAL, "local file error: destination exists, cannot write, disk full");
         add(m, PROTOCOL, "protocol error: not a netlab server, or a malformed answer");
+        add(m, ALREADY_EXISTS, "put: the remote file exists (--overwrite, on a server with --allow-overwrite)");
+        add(m, TOO_LARGE, "put: the server refused the size (--max-upload, or its free-space floor)");
         return m;
     }
 

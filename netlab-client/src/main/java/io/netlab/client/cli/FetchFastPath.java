@@ -17,7 +17,7 @@ import java.util.Set;
  */
 final class FetchFastPath {
     /** picocli's commands of {@code netlab-client} (a test checks this against picocli's model). */
-    static final Set<String> SUBCOMMANDS = Set.of("sum", "echo");
+    static final Set<String> SUBCOMMANDS = Set.of("sum", "echo", "put");
 
     private FetchFastPath() {
     }

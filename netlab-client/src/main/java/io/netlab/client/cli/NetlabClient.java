@@ -13,6 +13,8 @@ import io.netlab.client.EchoClient;
 import io.netlab.client.Endpoint;
 import io.netlab.client.FetchOptions;
 import io.netlab.client.FileFetcher;
+import io.netlab.client.FileUploader;
+import io.netlab.client.UploadResult;
 import io.netlab.client.SumClient;
 import io.netlab.client.SumTextClient;
 import io.netlab.client.TransferResult;
@@ -49,8 +51,9 @@ import java.util.concurrent.Callable;
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Fetches a file from a netlab file server (the lab's exercise 3), verifies its size and digest, "
                 + "and only then moves it into place.",
-            "The commands 'sum' (adding two numbers) and 'echo' (uppercase lines) are the other lab clients."},
-        subcommands = {NetlabClient.Sum.class, NetlabClient.Echo.class})
+            "The commands 'sum' (adding two numbers) and 'echo' (uppercase lines) are the other lab clients; 'put' "
+                + "uploads a file."},
+        subcommands = {NetlabClient.Sum.class, NetlabClient.Echo.class, NetlabClient.Put.class})
 public final class NetlabClient implements Callable<Integer> {
 
     @Spec
@@ -347,6 +350,122 @@ public final class NetlabClient implements Callable<Integer> {
         }
     }
 
+    /** {@code put LOCAL_PATH SERVER:PORT:REMOTE_PATH}: uploads a file ({@link FileUploader}). */
+    @Command(name = "put", mixinStandardHelpOptions = true, versionProvider = NetlabClient.Version.class, sortOptions = false,
+            description = {"Uploads a file (or with -r a directory tree) to a netlab file server started with --writable.",
+                "The server checks the size and the digest of the whole file, then installs it atomically: a failed or "
+                    + "cut upload never leaves anything under the remote name, and --continue resumes a cut one."})
+    static final class Put implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "LOCAL_PATH", description = "the file to send (with -r, a directory)")
+        String local;
+
+        @Parameters(index = "1", paramLabel = "SERVER:PORT:REMOTE_PATH", description = "the server, its port, and "
+                + "where the file goes under its root (its directory must exist there; ending in '/': under the "
+                + "local file's name)")
+        String target;
+
+        @Option(names = "--block-size", paramLabel = "BYTES", description = "largest block to send, 1..16777216; the "
+                + "server may ask for less (default: ${DEFAULT-VALUE})")
+        int blockSize = FileUploader.DEFAULT_BLOCK_SIZE;
+
+        @Option(names = "--digest", paramLabel = "crc32c|sha256", description = "integrity check of the whole file "
+                + "(default: crc32c)")
+        String digest = "crc32c";
+
+        @Option(names = "--overwrite", description = "replace the remote file if it exists (the server must allow it: "
+                + "--allow-overwrite)")
+        boolean overwrite;
+
+        @Option(names = {"-C", "--continue"}, description = "continue a cut upload of this file from what the server "
+                + "kept (the server's check still covers the whole file)")
+        boolean resume;
+
+        @Option(names = {"-r", "--recursive"}, description = "LOCAL_PATH is a directory: put the regular files under "
+                + "it at REMOTE_PATH, creating the directories there (links are skipped)")
+        boolean recursive;
+
+        @Option(names = "--progress", description = "show a progress bar on standard error (default: when standard "
+                + "error is a terminal)")
+        boolean progress;
+
+        @Option(names = {"--no-progress", "-q", "--quiet"}, description = "never show a progress bar")
+        boolean noProgress;
+
+        @Mixin
+        Common common;
+
+        @Override
+        public Integer call() throws Exception {
+            Endpoint endpoint = endpoint(spec, target, true);
+            try {
+                FileConstants.checkBlockSize("--block-size", blockSize);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            DigestAlgorithm algorithm;
+            try {
+                algorithm = DigestAlgorithm.parse(digest);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--" + e.getMessage());
+            }
+            if (algorithm == DigestAlgorithm.NONE) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--digest: none (expected: crc32c or sha256; a server installs only checked bytes)");
+            }
+            if (progress && noProgress) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--progress and --no-progress: choose one");
+            }
+            Path localPath = LocalPath.parse(spec, local);
+            String remote = endpoint.path();
+            if (remote.endsWith("/") && localPath.getFileName() != null) {
+                remote = remote + localPath.getFileName();
+            }
+            FetchOptions options = FetchOptions.builder().blockSize(blockSize).digest(algorithm).force(overwrite)
+                    .resume(resume).connectTimeout(Duration.ofSeconds(common.connectTimeout))
+                    .readTimeout(Duration.ofSeconds(common.timeout)).transport(common.transport(spec))
+                    .tls(common.tls(spec)).build();
+            String remotePath = remote;
+            if (recursive) {
+                return run(common, () -> {
+                    java.util.List<UploadResult> all;
+                    long start = System.nanoTime();
+                    try (ConsoleProgress bar = ConsoleProgress.forFetch(remotePath, progress ? Boolean.TRUE
+                            : noProgress ? Boolean.FALSE : null, false)) {
+                        all = FileUploader.uploadTree(endpoint, localPath, remotePath, options, bar);
+                        long bytes = all.stream().mapToLong(UploadResult::bytes).sum();
+                        long resumed = all.stream().mapToLong(UploadResult::resumedAt).sum();
+                        long nanos = System.nanoTime() - start;
+                        bar.done(new TransferResult(null, bytes, nanos, algorithm, "", resumed));
+                        System.out.println("put -r " + localPath + " -> " + endpoint.authority() + ':'
+                                + PeerText.escape(remotePath) + ": " + all.size() + (all.size() == 1 ? " file, " : " files, ")
+                                + Units.bytes(bytes) + (bytes >= 1024 ? " (" + bytes + " bytes)" : "") + " in "
+                                + Units.seconds(nanos) + " (" + Units.rate(bytes - resumed, nanos) + "), each "
+                                + algorithm.name().toLowerCase(Locale.ROOT) + " verified by the server");
+                    }
+                    return 0;
+                });
+            }
+            return run(common, () -> {
+                UploadResult r;
+                try (ConsoleProgress bar = ConsoleProgress.forFetch(remotePath, progress ? Boolean.TRUE
+                        : noProgress ? Boolean.FALSE : null, false)) {
+                    r = FileUploader.upload(endpoint, localPath, remotePath, options, bar);
+                    bar.done(new TransferResult(null, r.bytes(), r.nanos(), r.digest(), r.digestHex(), r.resumedAt()));
+                }
+                System.out.println("put " + localPath + " -> " + endpoint.authority() + ':' + PeerText.escape(remotePath)
+                        + ": " + Units.bytes(r.bytes()) + (r.bytes() >= 1024 ? " (" + r.bytes() + " bytes)" : "")
+                        + " in " + Units.seconds(r.nanos()) + " (" + Units.rate(r.bytes() - r.resumedAt(), r.nanos())
+                        + "), " + r.digest().name().toLowerCase(Locale.ROOT) + ' ' + r.digestHex()
+                        + " verified by the server"
+                        + (r.resumedAt() > 0 ? ", resumed at byte " + r.resumedAt() + " of " + r.bytes() : ""));
+                return 0;
+            });
+        }
+    }
+
     /** {@code echo SERVER:PORT [TEXT]}: the lab's example client. */
     @Command(name = "echo", mixinStandardHelpOptions = true, versionProvider = NetlabClient.Version.class, sortOptions = false,
             description = {"Sends text to the echo server and prints its answer (the lab's exercise 1).",
@@ -486,7 +605,8 @@ public final class NetlabClient implements Callable<Integer> {
     /** {@return the configured command line (also used by tests)} */
     public static CommandLine commandLine() {
         CommandLine cmd = new CommandLine(new NetlabClient()).setParameterExceptionHandler(NetlabClient::shortUsageError);
-        for (CommandLine c : List.of(cmd, cmd.getSubcommands().get("sum"), cmd.getSubcommands().get("echo"))) {
+        for (CommandLine c : List.of(cmd, cmd.getSubcommands().get("sum"), cmd.getSubcommands().get("echo"),
+                cmd.getSubcommands().get("put"))) {
             c.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCodes.help());
         }
         return cmd;

@@ -275,11 +275,63 @@ class ExitCodesTest {
         assertThat(err).contains("protocol error");
     }
 
+    /** A writable server beside the read-only one: uploads up to 100 bytes, none replaced. */
+    private RunningServer writable() throws Exception {
+        RunningServer w = FileServer.builder().bind(InetAddress.getByName("127.0.0.1")).threads(1).root(root)
+                .writable(true).maxUpload(100).minFreeSpace(0).shutdownGrace(Duration.ZERO).start();
+        closeLater.add(w);
+        return w;
+    }
+
+    @Test
+    void putToAReadOnlyServerIsAccessDenied7() throws Exception {
+        Path file = Files.writeString(tmp.resolve("up.txt"), "up");
+        assertThat(client("put", file.toString(), at(server.localAddress().getPort(), "up.txt"))).as(err).isEqualTo(7);
+        assertThat(err).contains("server is read-only (started without --writable) [ACCESS_DENIED]");
+    }
+
+    @Test
+    void putOfAnExistingNameIsAlreadyExists13() throws Exception {
+        Path file = Files.writeString(tmp.resolve("a.txt"), "other");
+        assertThat(client("put", file.toString(), at(writable().localAddress().getPort(), "a.txt"))).as(err).isEqualTo(13);
+        assertThat(err).contains("a.txt: exists on the server (expected: a new name, or put --overwrite) [ALREADY_EXISTS]");
+        assertThat(Files.readString(root.resolve("a.txt"))).isEqualTo("hello\n");
+    }
+
+    @Test
+    void putOverTheMaximumIsTooLarge14() throws Exception {
+        Path file = Files.write(tmp.resolve("big.bin"), new byte[101]);
+        assertThat(client("put", file.toString(), at(writable().localAddress().getPort(), "big.bin"))).as(err)
+                .isEqualTo(14);
+        assertThat(err).contains("size: 101 (expected: <= 100, --max-upload) [TOO_LARGE]");
+    }
+
+    @Test
+    void putRecursiveSendsATree0() throws Exception {
+        Path tree = Files.createDirectories(tmp.resolve("tree/sub"));
+        Files.writeString(tree.resolve("s.txt"), "s");
+        Files.writeString(tree.getParent().resolve("t.txt"), "t");
+        int port = writable().localAddress().getPort();
+        assertThat(client("put", "-r", tree.getParent().toString(), at(port, "up/"))).as(err).isZero();
+        assertThat(Files.readString(root.resolve("up/tree/sub/s.txt"))).isEqualTo("s");
+        assertThat(Files.readString(root.resolve("up/tree/t.txt"))).isEqualTo("t");
+        assertThat(client("put", tree.getParent().toString(), at(port, "x"))).isEqualTo(11);
+        assertThat(err).contains("is a directory (expected: a file; put -r sends a directory)");
+    }
+
+    @Test
+    void putWithDigestNoneIsABadCommandLine2() throws Exception {
+        Path file = Files.writeString(tmp.resolve("n.txt"), "n");
+        assertThat(client("put", "--digest", "none", file.toString(), at(server.localAddress().getPort(), "n.txt")))
+                .isEqualTo(2);
+        assertThat(err).contains("--digest: none (expected: crc32c or sha256");
+    }
+
     @Test
     void everyCodeIsListedByHelp() {
         StringWriter out = new StringWriter();
         assertThat(NetlabClient.commandLine().setOut(new PrintWriter(out, true)).execute("--help")).isZero();
-        for (int code = 0; code <= ExitCodes.PROTOCOL; code++) {
+        for (int code = 0; code <= ExitCodes.TOO_LARGE; code++) {
             assertThat(out.toString()).containsPattern("(?m)^ +" + code + " {2,}\\S");
         }
     }

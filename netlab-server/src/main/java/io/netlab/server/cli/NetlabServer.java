@@ -78,6 +78,24 @@ public final class NetlabServer implements Callable<Integer> {
             description = "how file data is sent: sendfile (zero-copy) or buffered runs; auto uses sendfile for blocks >= 64 KiB when no digest is asked for (default: auto)")
     SendMode sendMode = SendMode.AUTO;
 
+    @Option(names = "--writable", description = "take uploads (netlab-client put) into the root; without it the "
+            + "server is read-only and refuses them")
+    boolean writable;
+
+    @Option(names = "--allow-overwrite", description = "with --writable: an upload may replace an existing file when "
+            + "its client asks to (put --overwrite)")
+    boolean allowOverwrite;
+
+    @Option(names = "--max-upload", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "with --writable: the largest upload taken, refused before any byte when larger; bytes, or "
+                    + "with K, M, G, T (KiB...) (default: 1G)")
+    Long maxUpload;
+
+    @Option(names = "--min-free-space", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "with --writable: refuse an upload that would leave less free space than this on the root's "
+                    + "file system (default: 64M)")
+    Long minFreeSpace;
+
     @Mixin
     ProtocolsOption protocols;
 
@@ -306,11 +324,34 @@ public final class NetlabServer implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--root: " + root + " is not a readable directory (" + describe(e) + ')');
         }
+        if (!writable && (allowOverwrite || maxUpload != null || minFreeSpace != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), (allowOverwrite ? "--allow-overwrite"
+                    : maxUpload != null ? "--max-upload" : "--min-free-space") + " without --writable (expected: "
+                    + "--writable too)");
+        }
         FileServer.Builder builder = protocols.applyTo(common.applyTo(FileServer.builder(), spec, port), spec)
-                .root(fileRoot).maxBlockSize(maxBlockSize).sendMode(sendMode);
+                .root(fileRoot).maxBlockSize(maxBlockSize).sendMode(sendMode).writable(writable)
+                .allowOverwrite(allowOverwrite);
+        if (maxUpload != null) {
+            builder.maxUpload(maxUpload);
+        }
+        if (minFreeSpace != null) {
+            builder.minFreeSpace(minFreeSpace);
+        }
         StartupWarmup.fileServer(common.transport, sendMode);   // the first client need not wait for class loading
-        return serve("file", builder, common.where(port), "root " + fileRoot.path() + ", send mode "
+        return serve("file", builder, common.where(port), "root " + fileRoot.path() + ", "
+                + uploads() + ", send mode "
                 + (common.tlsFingerprint == null ? sendMode : sendMode.underTls()) + common.tlsDetails());
+    }
+
+    /** What the start-up line says about uploads: read-only, or what a writable server takes. */
+    private String uploads() {
+        if (!writable) {
+            return "read-only (start with --writable to take uploads)";
+        }
+        return "writable (uploads up to " + SizeConverter.show(maxUpload != null ? maxUpload : 1L << 30)
+                + ", keeping " + SizeConverter.show(minFreeSpace != null ? minFreeSpace : 64L << 20) + " free, "
+                + (allowOverwrite ? "may replace files" : "never replacing a file") + ')';
     }
 
     /** {@code sum PORT}: the lab's "adding two numbers" server. */
