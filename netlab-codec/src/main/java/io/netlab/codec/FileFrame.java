@@ -5,5 +5,6 @@ package io.netlab.codec;
  * reference-counted and must be released. (What a sender writes besides these — already-encoded buffers and file
  * regions from {@link FileFrameChunkedInput} — passes the encoder untouched and is not a frame type.)
  */
-public sealed interface FileFrame permits FileRequest, FileHeader, FileChunk, FileDataRun, FileEnd, FileError {
+public sealed interface FileFrame permits FileRequest, FileHeader, FileChunk, FileDataRun, FileEnd, FileError,
+        ListRequest, ListEntry, ListEnd {
 }

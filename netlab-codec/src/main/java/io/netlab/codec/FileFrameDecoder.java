@@ -34,6 +34,7 @@ import static io.netlab.codec.FileConstants.REQUEST_FIXED_LENGTH;
  *                     | totalBytes | digest | digestLen | digestValue |
  *                     | int64      | uint8  | uint8     | bytes       |
  *                     +------------+--------+-----------+-------------+
+ * LIST_REQUEST, LIST_ENTRY, LIST_END (0x14..0x16): see docs/protocol.md, section 3b
  * ERROR (0x7F)        +--------+--------+-------------+
  *                     | code   | msgLen | message     |
  *                     | uint16 | uint16 | UTF-8 bytes |
@@ -66,13 +67,13 @@ public final class FileFrameDecoder extends NetlabFrameDecoder {
         this.acceptResponses = acceptResponses;
     }
 
-    /** {@return a decoder for a server: accepts {@link FileRequest}s only} */
+    /** {@return a decoder for a server: accepts {@link FileRequest}s and {@link ListRequest}s only} */
     public static FileFrameDecoder forServer() {
         return new FileFrameDecoder(1, true, false);
     }
 
     /**
-     * A decoder for a client: accepts header, data, end and error frames.
+     * A decoder for a client: accepts header, data, end, listing ({@link ListEntry}, {@link ListEnd}) and error frames.
      *
      * @param maxChunkLength the block size the client asked for; a larger DATA frame is a protocol error
      * @return a new decoder
@@ -112,7 +113,7 @@ public final class FileFrameDecoder extends NetlabFrameDecoder {
             case TYPE_FILE_DATA -> acceptResponses ? maxChunkLength : -1;
             case TYPE_FILE_END -> acceptResponses ? END_FIXED_LENGTH + MAX_DIGEST_LENGTH : -1;
             case TYPE_ERROR -> acceptResponses ? NetlabFrames.MAX_ERROR_BODY_LENGTH : -1;
-            default -> -1;
+            default -> ListCodec.maxBodyLength(type, acceptRequests, acceptResponses);
         };
     }
 
@@ -124,10 +125,12 @@ public final class FileFrameDecoder extends NetlabFrameDecoder {
     @Override
     String expectedTypes() {
         if (acceptRequests && acceptResponses) {
-            return "one of FILE_REQUEST (0x10), FILE_HEADER (0x11), FILE_DATA (0x12), FILE_END (0x13), ERROR (0x7f)";
+            return "one of FILE_REQUEST (0x10), FILE_HEADER (0x11), FILE_DATA (0x12), FILE_END (0x13), "
+                    + "LIST_REQUEST (0x14), LIST_ENTRY (0x15), LIST_END (0x16), ERROR (0x7f)";
         }
-        return acceptRequests ? "FILE_REQUEST (0x10)"
-                : "one of FILE_HEADER (0x11), FILE_DATA (0x12), FILE_END (0x13), ERROR (0x7f)";
+        return acceptRequests ? "one of FILE_REQUEST (0x10), LIST_REQUEST (0x14)"
+                : "one of FILE_HEADER (0x11), FILE_DATA (0x12), FILE_END (0x13), LIST_ENTRY (0x15), LIST_END (0x16), "
+                + "ERROR (0x7f)";
     }
 
     @Override
@@ -192,7 +195,7 @@ public final class FileFrameDecoder extends NetlabFrameDecoder {
                 ErrorCode code = ErrorCode.valueOf(body.readUnsignedShort());
                 out.add(new FileError(code, NetlabFrames.readString(body, "message", NetlabFrames.MAX_ERROR_MESSAGE_LENGTH)));
             }
-            default -> throw new AssertionError(type);
+            default -> ListCodec.decode(type, body, out);
         }
     }
 

@@ -67,9 +67,10 @@ public final class FileFrameEncoder extends MessageToMessageEncoder<FileFrame> {
             ByteBuf buf = ctx.alloc().ioBuffer(NetlabFrames.errorFrameLength(err.message()));
             NetlabFrames.writeError(buf, err.code(), err.message());
             out.add(buf);
-        } else {
+        } else if (!ListCodec.encode(ctx, msg, out)) {
             throw new EncoderException("unknown message: " + msg.getClass().getName()
-                    + " (expected: one of FileRequest, FileHeader, FileChunk, FileDataRun, FileEnd, FileError)");
+                    + " (expected: one of FileRequest, FileHeader, FileChunk, FileDataRun, FileEnd, FileError, "
+                    + "ListRequest, ListEntry, ListEnd)");
         }
     }
 }

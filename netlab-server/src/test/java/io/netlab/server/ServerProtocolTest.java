@@ -95,7 +95,7 @@ class ServerProtocolTest {
             {0x16, 0x03, 0x01, 0x00, (byte) 0xa5, 0x01, 0x00, 0x00},
         };
         String[] expected = {"FILE_REQUEST (0x10) length: 4294967295 (expected: <= 4111)",
-            "type: unknown (0x55) (expected: FILE_REQUEST (0x10))", "version: 2 (expected: 1)",
+            "type: unknown (0x55) (expected: one of FILE_REQUEST (0x10), LIST_REQUEST (0x14))", "version: 2 (expected: 1)",
             "this looks like a TLS handshake"};
         int[] codes = {ErrorCode.ILLEGAL_OPERATION.code(), ErrorCode.ILLEGAL_OPERATION.code(),
             ErrorCode.UNSUPPORTED.code(), ErrorCode.ILLEGAL_OPERATION.code()};
