@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The file server (the lab's exercise 3): serves the regular files under one directory, one request per connection,
+ * The file server (the lab's exercise 3): serves the regular files under one directory (and lists it), several requests per connection,
  * in FILE_DATA frames of the block size the client asks for, with the digest it asks for; on the same port, by
  * default, to lab-style raw clients (a name in, the bytes out) and over HTTP/1.1 ({@link Builder#protocols}).
  * <pre>{@code
@@ -21,6 +21,9 @@ import java.util.Set;
  * }</pre>
  */
 public final class FileServer {
+    /** The default of {@link Builder#maxListEntries}: 1 000 000 entries per listing. */
+    public static final long DEFAULT_MAX_LIST_ENTRIES = 1_000_000;
+
     private FileServer() {
     }
 
@@ -35,6 +38,7 @@ public final class FileServer {
         private int maxBlockSize = FileConstants.MAX_BLOCK_SIZE;
         private SendMode sendMode = SendMode.AUTO;
         private Set<FileProtocol> protocols = FileProtocol.all();
+        private long maxListEntries = DEFAULT_MAX_LIST_ENTRIES;
 
         private Builder() {
         }
@@ -98,12 +102,28 @@ public final class FileServer {
             return this;
         }
 
+        /**
+         * The most entries one listing sends (docs/protocol.md, 3b); past it the client gets ERROR(TOO_LARGE) and the
+         * connection closes.
+         *
+         * @param entries 1 or more (default: {@value FileServer#DEFAULT_MAX_LIST_ENTRIES})
+         * @return this builder
+         * @throws IllegalArgumentException when below 1
+         */
+        public Builder maxListEntries(long entries) {
+            if (entries < 1) {
+                throw new IllegalArgumentException("maxListEntries: " + entries + " (expected: >= 1)");
+            }
+            this.maxListEntries = entries;
+            return this;
+        }
+
         @Override
         Protocols.Protocol protocol(ServerConfig config) {
             if (root == null) {
                 throw new IllegalStateException("root: not set (expected: FileServer.builder().root(dir))");
             }
-            return Protocols.file(root, maxBlockSize, sendMode, protocols);
+            return Protocols.file(root, maxBlockSize, sendMode, protocols, maxListEntries);
         }
     }
 }

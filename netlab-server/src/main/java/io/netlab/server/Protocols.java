@@ -48,7 +48,8 @@ final class Protocols {
      * File transfer: frame codec, chunked writer, file handler; with more dialects than netlab, a
      * {@link DialectDetector} in front, which replaces them for raw and HTTP peers ({@link FileDialects}).
      */
-    static Protocol file(FileRoot root, int maxBlockSize, SendMode sendMode, Set<FileProtocol> protocols) {
+    static Protocol file(FileRoot root, int maxBlockSize, SendMode sendMode, Set<FileProtocol> protocols,
+                         long maxListEntries) {
         boolean netlab = protocols.contains(FileProtocol.NETLAB);
         boolean detect = !protocols.equals(EnumSet.of(FileProtocol.NETLAB));
         return new Protocol((ch, server) -> {
@@ -63,7 +64,7 @@ final class Protocols {
             }
             p.addLast(PipelineNames.CHUNKED_WRITER, new ChunkedWriteHandler());
             if (netlab) {
-                p.addLast(PipelineNames.FILE_HANDLER, new FileServerHandler(root, maxBlockSize, sendMode));
+                p.addLast(PipelineNames.FILE_HANDLER, new FileServerHandler(root, maxBlockSize, sendMode, maxListEntries));
             }
         }, netlab ? PipelineNames.FRAME_DECODER : PipelineNames.DIALECT, true,
                 reason -> new FileError(ErrorCode.BUSY, reason),

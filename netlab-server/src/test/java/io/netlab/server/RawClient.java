@@ -16,6 +16,8 @@ final class RawClient implements AutoCloseable {
     static final int TYPE_FILE_HEADER = 0x11;
     static final int TYPE_FILE_DATA = 0x12;
     static final int TYPE_FILE_END = 0x13;
+    static final int TYPE_LIST_ENTRY = 0x15;
+    static final int TYPE_LIST_END = 0x16;
     static final int TYPE_ERROR = 0x7F;
 
     private final Socket socket;
@@ -99,6 +101,14 @@ final class RawClient implements AutoCloseable {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 15 + p.length);
         b.putShort((short) 0x4E4C).put((byte) 1).put((byte) 0x10).putInt(15 + p.length)
                 .putInt(blockSize).putLong(offset).put((byte) digest).putShort((short) p.length).put(p);
+        return b.array();
+    }
+
+    static byte[] listRequest(String path, int flags) {
+        byte[] p = path.getBytes(StandardCharsets.UTF_8);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 3 + p.length);
+        b.putShort((short) 0x4E4C).put((byte) 1).put((byte) 0x14).putInt(3 + p.length)
+                .put((byte) flags).putShort((short) p.length).put(p);
         return b.array();
     }
 
