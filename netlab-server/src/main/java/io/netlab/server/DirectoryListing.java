@@ -54,14 +54,15 @@ final class DirectoryListing implements ChunkedInput<FileFrame> {
     /**
      * @param root       the server's root (real path)
      * @param listed     the real path of what to list, inside the root
+     * @param name       the last segment of the requested path: the name of a listed file's one entry
      * @param recursive  whether to walk the whole tree
      * @param maxEntries the most entries sent; one more is an ERROR(TOO_LARGE)
      * @param shown      the requested path, escaped, for log lines
      * @param ctx        the connection, for log lines
      * @throws FileAccessException when {@code listed} cannot be read
      */
-    DirectoryListing(Path root, Path listed, boolean recursive, long maxEntries, String shown, ChannelHandlerContext ctx)
-            throws FileAccessException {
+    DirectoryListing(Path root, Path listed, String name, boolean recursive, long maxEntries, String shown,
+                     ChannelHandlerContext ctx) throws FileAccessException {
         this.root = root;
         this.recursive = recursive;
         this.maxEntries = maxEntries;
@@ -78,8 +79,11 @@ final class DirectoryListing implements ChunkedInput<FileFrame> {
                 throw new FileAccessException(ErrorCode.NOT_A_FILE,
                         shown + ": is not a directory or a regular file (a FIFO, socket or device)");
             }
-            single = new ListEntry(ListEntry.Kind.FILE, attrs.size(), attrs.lastModifiedTime().toMillis(),
-                    listed.getFileName().toString());
+            try {
+                single = new ListEntry(ListEntry.Kind.FILE, attrs.size(), attrs.lastModifiedTime().toMillis(), name);
+            } catch (IllegalArgumentException cannotCarry) {
+                throw new FileAccessException(ErrorCode.BAD_REQUEST, shown + ": " + cannotCarry.getMessage());
+            }
             return;
         }
         try {
@@ -102,8 +106,12 @@ final class DirectoryListing implements ChunkedInput<FileFrame> {
                     "flags: 0x%02x (expected: 0x00 or 0x01 RECURSIVE)", request.flags()));
         }
         String shown = PeerText.escape(request.path());
-        return new DirectoryListing(root.path(), root.listable(request.path()), request.recursive(), maxEntries,
-                shown.isEmpty() ? "/" : shown, ctx);
+        String path = request.path();
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return new DirectoryListing(root.path(), root.listable(request.path()), path.substring(path.lastIndexOf('/') + 1),
+                request.recursive(), maxEntries, shown.isEmpty() ? "/" : shown, ctx);
     }
 
     private void push(Path dir, String prefix) throws IOException {

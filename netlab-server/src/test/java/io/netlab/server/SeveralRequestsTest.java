@@ -144,6 +144,7 @@ class SeveralRequestsTest {
             // and the connection takes the next request
             assertThat(kinds(list(c, "dir/sub", 0))).containsOnly(Map.entry("c.txt", 0));
             assertThat(kinds(list(c, "dir/sub/c.txt", 1))).containsOnly(Map.entry("c.txt", 0));
+            assertThat(kinds(list(c, "dir/in-file", 0))).as("a link's own name").containsOnly(Map.entry("in-file", 0));
         }
     }
 
