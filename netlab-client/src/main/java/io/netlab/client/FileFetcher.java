@@ -116,6 +116,16 @@ public final class FileFetcher {
      */
     static TransferResult fetchAs(Endpoint server, String remotePath, Path destination, FetchOptions options,
                                   Progress progress, Exchange exchange) throws ClientException, InterruptedException {
+        return fetchAs(server, remotePath, destination, options, progress, exchange, true);
+    }
+
+    /**
+     * As {@link #fetchAs(Endpoint, String, Path, FetchOptions, Progress, Exchange)}; without {@code record}, a fresh
+     * partial file gets no record beside it (it cannot be resumed, and costs one file fewer).
+     */
+    static TransferResult fetchAs(Endpoint server, String remotePath, Path destination, FetchOptions options,
+                                  Progress progress, Exchange exchange, boolean record)
+            throws ClientException, InterruptedException {
         long start = System.nanoTime();
         Path dir = checkDestination(destination, options);
         PartialFile partial;
@@ -131,6 +141,9 @@ public final class FileFetcher {
         Runtime.getRuntime().addShutdownHook(onExit);
         try {
             ResumeAttempt attempt = ResumeAttempt.plan(partial, destination, server, remotePath, options, progress);
+            if (!record) {
+                attempt.withoutRecord();
+            }
             while (true) {
                 try {
                     byte[] digestValue = receiveInto(partial, attempt, remotePath, options, progress, exchange);

@@ -114,7 +114,7 @@ public final class FileSession implements AutoCloseable {
      */
     public TransferResult fetch(String remotePath, Path local, Progress progress)
             throws ClientException, InterruptedException {
-        return fetchAs(remotePath, FileFetcher.destination(local, remotePath), progress);
+        return fetchAs(remotePath, FileFetcher.destination(local, remotePath), progress, true);
     }
 
     /**
@@ -129,15 +129,15 @@ public final class FileSession implements AutoCloseable {
      */
     public TransferResult fetchInto(String remotePath, Path dir, Progress progress)
             throws ClientException, InterruptedException {
-        return fetchAs(remotePath, FileFetcher.inDirectory(dir, remotePath), progress);
+        return fetchAs(remotePath, FileFetcher.inDirectory(dir, remotePath), progress, true);
     }
 
-    private TransferResult fetchAs(String remotePath, Path destination, Progress progress)
+    private TransferResult fetchAs(String remotePath, Path destination, Progress progress, boolean record)
             throws ClientException, InterruptedException {
         return FileFetcher.fetchAs(server, remotePath, destination, options, progress, handler -> {
             handler.keepConnection();
             return run(handler, "fetching " + PeerText.escape(remotePath));
-        });
+        }, record);
     }
 
     /**
@@ -146,7 +146,8 @@ public final class FileSession implements AutoCloseable {
      * with the directories of the tree). Every name is checked before anything is written ({@link LocalNames}):
      * a name that would leave {@code localDir}, or that differs from another only by case, fails the whole fetch
      * before its first file. Links the server skipped (they lead out of its root) and FIFOs, sockets and devices
-     * are not fetched: the result names them. The first failure stops the fetch; files fetched before it stay.
+     * are not fetched: the result names them. The first failure stops the fetch; files fetched before it stay. A
+     * tree's files are not resumable one by one: their partial files get no record (a later fetch discards them).
      *
      * @param remoteDir the directory under the server's root ("" for the root)
      * @param localDir  the local directory the tree's contents go into
@@ -185,7 +186,7 @@ public final class FileSession implements AutoCloseable {
                 switch (e.kind()) {
                     case DIRECTORY -> makeDirectory(local);
                     case FILE -> {
-                        TransferResult r = fetchAs(prefix + e.path(), local, tree.next(e.size()));
+                        TransferResult r = fetchAs(prefix + e.path(), local, tree.next(e.size()), false);
                         files++;
                         bytes += r.bytes();
                     }
@@ -283,9 +284,13 @@ public final class FileSession implements AutoCloseable {
 
     private <T> T exchange(SessionRequest<T> handler, String what) throws ClientException, InterruptedException {
         Channel ch = channel;
-        ch.pipeline().replace("idle", "idle", new IdleStateHandler(options.readTimeout().toMillis(), 0, 0,
-                TimeUnit.MILLISECONDS));        // the wait before this request is no silence of the server's
-        ch.pipeline().addLast("request", handler);
+        // one task on the event loop (not one hand-off per pipeline change): a fresh idle timer (the wait before this
+        // request is no silence of the server's), then the handler, which sends its request as it is added
+        ch.eventLoop().execute(() -> {
+            ch.pipeline().replace("idle", "idle", new IdleStateHandler(options.readTimeout().toMillis(), 0, 0,
+                    TimeUnit.MILLISECONDS));
+            ch.pipeline().addLast("request", handler);
+        });
         try {
             return handler.result().get();
         } catch (ExecutionException e) {
@@ -295,11 +300,12 @@ public final class FileSession implements AutoCloseable {
             }
             throw new ClientException(ClientException.Kind.PROTOCOL, "unexpected failure: " + e.getCause(), e.getCause());
         } finally {
-            ch.eventLoop().submit(() -> {
+            // queued before the next request's task on the same event loop: no need to wait for it
+            ch.eventLoop().execute(() -> {
                 if (ch.pipeline().context(handler) != null) {
                     ch.pipeline().remove(handler);
                 }
-            }).awaitUninterruptibly();
+            });
         }
     }
 
