@@ -32,7 +32,9 @@ import java.util.concurrent.CompletableFuture;
  * caller read back from its partial file: the end frame's digest covers the whole file. Byte counts in messages
  * are positions in the whole file.
  */
-final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
+// in one pipeline at a time; a FileSession adds it once more, after rearm(), when the server closed unanswered
+@io.netty.channel.ChannelHandler.Sharable
+final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> implements SessionRequest<byte[]> {
     /** Blocks of this size and more are written as they are; smaller ones are gathered first. */
     private static final int DIRECT_WRITE_THRESHOLD = 64 * 1024;
     /** The largest single write to the output. */
@@ -57,12 +59,16 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
     private final DigestAlgorithm.Digest digestedToOffset;
     private final HeaderCheck headerCheck;
     private volatile ErrorCode refusal;
-    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    private CompletableFuture<byte[]> result = new CompletableFuture<>();
     private final FileDataRun.PayloadVisitor payloadSink = this::payload;
     private ChannelHandlerContext ctx;
     private ByteBuf pending;
 
     private State state = State.AWAIT_HEADER;
+    /** In a {@link FileSession}: the connection stays after the answer, and the request goes out when added. */
+    private boolean keepConnection;
+    /** The connection closed (or was reset) before any byte of an answer. */
+    private volatile boolean unanswered;
     private long expected = -1;
     private long received;
     private DigestAlgorithm.Digest digest;
@@ -92,24 +98,61 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
     }
 
     /** Completes with the verified digest value, or fails with a {@link ClientException}. */
-    CompletableFuture<byte[]> result() {
+    @Override
+    public CompletableFuture<byte[]> result() {
         return result;
+    }
+
+    /**
+     * For a {@link FileSession}: the request goes out as soon as the handler is added to a connected channel, and
+     * the connection is left open after FILE_END and after a refusal the server keeps the connection for.
+     */
+    void keepConnection() {
+        this.keepConnection = true;
+    }
+
+    @Override
+    public boolean unanswered() {
+        return unanswered;
+    }
+
+    @Override
+    public boolean rearm() {
+        if (!unanswered || received > 0) {
+            return false;
+        }
+        unanswered = false;
+        state = State.AWAIT_HEADER;
+        result = new CompletableFuture<>();
+        return true;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;     // for the payload visitor, which gets no context of its own
+        if (keepConnection && ctx.channel().isActive()) {
+            sendRequest(ctx);
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releasePending();
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        sendRequest(ctx);
+        super.channelActive(ctx);
+    }
+
+    private void sendRequest(ChannelHandlerContext ctx) {
         ctx.writeAndFlush(request).addListener(f -> {
             if (!f.isSuccess()) {
                 fail(ctx, new ClientException(ClientException.Kind.INTERRUPTED,
                         "could not send the request: " + f.cause().getMessage(), f.cause()));
             }
         });
-        super.channelActive(ctx);
     }
 
     @Override
@@ -128,6 +171,8 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
         } else if (frame instanceof FileError error) {
             refusal = error.code();
             fail(ctx, new ClientException(error.code(), PeerText.escape(error.message()) + " [" + error.code() + ']'));
+        } else {
+            protocolError(ctx, "a " + frame.getClass().getSimpleName() + " frame in answer to a FILE_REQUEST");
         }
     }
 
@@ -232,8 +277,11 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
         }
         state = State.DONE;
         progress.update(base + received);
+        releasePending();
         result.complete(value);
-        ctx.close();
+        if (!keepConnection) {
+            ctx.close();
+        }
     }
 
     @Override
@@ -301,6 +349,9 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
             writePending(ctx);      // what arrived whole and in order goes to disk: --continue resumes after it
         }
         releasePending();
+        if (state == State.AWAIT_HEADER) {
+            unanswered = true;
+        }
         if (state != State.DONE) {
             fail(ctx, new ClientException(ClientException.Kind.INTERRUPTED, state == State.AWAIT_HEADER
                     ? "the server closed the connection without answering" + DialectHints.FILE_CLOSED
@@ -336,6 +387,9 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
                     + (state == State.DATA ? " after " + (base + received) + " of " + (base + expected) + " bytes" : "")
                     + ": " + c.getMessage() + DialectHints.forFileClient(String.valueOf(c.getMessage())), cause));
         } else if (cause instanceof IOException) {
+            if (state == State.AWAIT_HEADER) {
+                unanswered = true;
+            }
             if (state == State.DATA) {
                 writePending(ctx);
             }
@@ -357,6 +411,8 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> {
         state = State.DONE;
         releasePending();
         result.completeExceptionally(e);
-        ctx.close();
+        if (!keepConnection || !FileSession.keepsConnection(e)) {
+            ctx.close();
+        }
     }
 }

@@ -97,6 +97,35 @@ public final class FileFetcher {
 
     private static TransferResult fetchAs(Endpoint server, String remotePath, Path destination, FetchOptions options,
                                           Progress progress) throws ClientException, InterruptedException {
+        return fetchAs(server, remotePath, destination, options, progress, handler -> {
+            try (Connector connector = new Connector(options.transport(), options.tls())) {
+                return receive(connector, server, remotePath, handler, options);
+            }
+        });
+    }
+
+    /** Runs one file transfer: sends the handler's request on a connection and waits for its verified digest. */
+    @FunctionalInterface
+    interface Exchange {
+        byte[] run(FileClientHandler handler) throws ClientException, InterruptedException;
+    }
+
+    /**
+     * A verified, atomic, resumable fetch into {@code destination} whose transfers go through {@code exchange} (a
+     * new connection each, or a {@link FileSession}'s).
+     */
+    static TransferResult fetchAs(Endpoint server, String remotePath, Path destination, FetchOptions options,
+                                  Progress progress, Exchange exchange) throws ClientException, InterruptedException {
+        return fetchAs(server, remotePath, destination, options, progress, exchange, true);
+    }
+
+    /**
+     * As {@link #fetchAs(Endpoint, String, Path, FetchOptions, Progress, Exchange)}; without {@code record}, a fresh
+     * partial file gets no record beside it (it cannot be resumed, and costs one file fewer).
+     */
+    static TransferResult fetchAs(Endpoint server, String remotePath, Path destination, FetchOptions options,
+                                  Progress progress, Exchange exchange, boolean record)
+            throws ClientException, InterruptedException {
         long start = System.nanoTime();
         Path dir = checkDestination(destination, options);
         PartialFile partial;
@@ -112,9 +141,12 @@ public final class FileFetcher {
         Runtime.getRuntime().addShutdownHook(onExit);
         try {
             ResumeAttempt attempt = ResumeAttempt.plan(partial, destination, server, remotePath, options, progress);
+            if (!record) {
+                attempt.withoutRecord();
+            }
             while (true) {
                 try {
-                    byte[] digestValue = receiveInto(partial, attempt, server, remotePath, options, progress);
+                    byte[] digestValue = receiveInto(partial, attempt, remotePath, options, progress, exchange);
                     long size = partial.length();
                     install(partial.path(), destination, dir, options.force());
                     installed = true;
@@ -237,8 +269,8 @@ public final class FileFetcher {
     }
 
     /** One transfer into the partial file, from the attempt's offset; returns the verified digest. */
-    private static byte[] receiveInto(PartialFile partial, ResumeAttempt attempt, Endpoint server, String remotePath,
-                                      FetchOptions options, Progress progress)
+    private static byte[] receiveInto(PartialFile partial, ResumeAttempt attempt, String remotePath,
+                                      FetchOptions options, Progress progress, Exchange exchange)
             throws ClientException, InterruptedException, IOException {
         FileChannel out = partial.channel();
         out.position(attempt.offset());
@@ -246,8 +278,8 @@ public final class FileFetcher {
         FileClientHandler handler = new FileClientHandler(request, out, progress, options.readTimeout().toSeconds(),
                 attempt.digestedToOffset(), attempt::checkHeader);
         attempt.handler(handler);
-        try (Connector connector = new Connector(options.transport(), options.tls())) {
-            return receive(connector, server, remotePath, handler, options);
+        try {
+            return exchange.run(handler);
         } finally {
             progress.finish();
         }
@@ -333,27 +365,40 @@ public final class FileFetcher {
         Channel ch = connector.connect(server, options.connectTimeout(), new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel c) {
-                // data frames that arrive together come as one run: the lab's 1 KiB blocks cost no message each
-                FileFrameDecoder decoder = FileFrameDecoder.forClient(options.blockSize()).coalesceData(true);
-                // keep received buffers as they are: the handler holds slices of them until they are written
-                decoder.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
-                c.pipeline().addLast("idle", new IdleStateHandler(options.readTimeout().toMillis(), 0, 0,
-                        TimeUnit.MILLISECONDS));
-                c.pipeline().addLast("frame-decoder", decoder);
-                c.pipeline().addLast("frame-encoder", FileFrameEncoder.INSTANCE);
+                addCodec(c, options);
                 c.pipeline().addLast("file-handler", handler);
             }
         });
         try {
-            return handler.result().get();
+            return await(handler.result(), remotePath, server);
+        } finally {
+            ch.close().awaitUninterruptibly();
+        }
+    }
+
+    /** The client's idle timer and file codec, as every netlab connection of a fetch or a session has them. */
+    static void addCodec(SocketChannel c, FetchOptions options) {
+        // data frames that arrive together come as one run: the lab's 1 KiB blocks cost no message each
+        FileFrameDecoder decoder = FileFrameDecoder.forClient(options.blockSize()).coalesceData(true);
+        // keep received buffers as they are: the handler holds slices of them until they are written
+        decoder.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
+        c.pipeline().addLast("idle", new IdleStateHandler(options.readTimeout().toMillis(), 0, 0,
+                TimeUnit.MILLISECONDS));
+        c.pipeline().addLast("frame-decoder", decoder);
+        c.pipeline().addLast("frame-encoder", FileFrameEncoder.INSTANCE);
+    }
+
+    /** Waits for a handler's result; a failure becomes the ClientException it carries, naming what was asked of whom. */
+    static <T> T await(java.util.concurrent.CompletableFuture<T> result, String remotePath, Endpoint server)
+            throws ClientException, InterruptedException {
+        try {
+            return result.get();
         } catch (ExecutionException | CompletionException e) {
             if (e.getCause() instanceof ClientException ce) {
                 throw new ClientException(ce.kind(), ce.errorCode(), ce.getMessage() + " (fetching " + remotePath
                         + " from " + server.authority() + ')', ce.getCause());
             }
             throw new ClientException(ClientException.Kind.PROTOCOL, "unexpected failure: " + e.getCause(), e.getCause());
-        } finally {
-            ch.close().awaitUninterruptibly();
         }
     }
 

@@ -41,6 +41,8 @@ final class ResumeAttempt {
     /** The remote size the partial file's metadata records, or -1 when the fetch starts from byte 0. */
     private final long recordedSize;
     private final boolean startedOver;
+    /** Whether a fresh partial file gets its record (what --continue needs); not in a tree, which never resumes. */
+    private boolean record = true;
     private FileClientHandler handler;
     private String headerMismatch;
 
@@ -122,6 +124,9 @@ final class ResumeAttempt {
      */
     void checkHeader(FileHeader header) throws ClientException {
         if (offset == 0) {
+            if (!record) {
+                return;
+            }
             try {
                 partial.writeMetadata(new PartialFile.Metadata(destination.getFileName().toString(),
                         server.authority(), remotePath, header.size()));
@@ -141,6 +146,12 @@ final class ResumeAttempt {
      * that the server cannot resume), discards it and returns the attempt that starts over from byte 0, once;
      * otherwise null (the failure stands).
      */
+    /** No record beside a fresh partial file (a tree's files: one create fewer each; a later fetch discards it). */
+    ResumeAttempt withoutRecord() {
+        record = false;
+        return this;
+    }
+
     ResumeAttempt startOverAfter(ClientException e) throws IOException {
         if (offset == 0 || startedOver) {
             return null;

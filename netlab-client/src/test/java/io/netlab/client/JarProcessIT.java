@@ -768,4 +768,45 @@ class JarProcessIT {
         assertThat(help.exit()).isZero();
         assertThat(help.out()).contains("SERVER:PORT:REMOTE_PATH", "LOCAL_PATH", "--block-size", "sum", "echo");
     }
+
+    @Test
+    void listsAndFetchesATreeAndSeveralFilesOverOneConnection() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("served"));
+        Files.createDirectories(root.resolve("docs/sub"));
+        Files.writeString(root.resolve("docs/a.txt"), "alpha\n");
+        Files.writeString(root.resolve("docs/sub/b.txt"), "bravo\n");
+        Files.writeString(tmp.resolve("secret.txt"), "secret\n");
+        Files.createSymbolicLink(root.resolve("docs/leak"), tmp.resolve("secret.txt"));
+        Server server = new Server("0", "--root", root.toString());
+        String at = "127.0.0.1:" + server.port;
+
+        Result ls = client(null, "ls", at + ":docs");
+        assertThat(ls.exit()).as(ls.err()).isZero();
+        assertThat(ls.out()).containsPattern("(?m)^- +6  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d  a\\.txt$")
+                .containsPattern("(?m)^d .*  sub/$").containsPattern("(?m)^s .*  leak$");
+        Result json = client(null, "ls", "--json", "-r", at);
+        assertThat(json.exit()).as(json.err()).isZero();
+        assertThat(json.out()).contains("{\"path\": \"docs/sub/b.txt\", \"type\": \"file\", \"size\": 6, \"modified\": \"")
+                .contains("{\"path\": \"docs/leak\", \"type\": \"skipped\", \"size\": 0");
+
+        Result tree = client(null, "-r", at + ":docs", "copy");
+        assertThat(tree.exit()).as(tree.err()).isZero();
+        assertThat(tree.out()).startsWith("fetched 2 files: 12 B in ").contains("-> copy, 1 skipped");
+        assertThat(tree.err()).contains("netlab-client: skipped " + at + ":docs/leak");
+        assertThat(tmp.resolve("copy/a.txt")).hasContent("alpha\n");
+        assertThat(tmp.resolve("copy/sub/b.txt")).hasContent("bravo\n");
+        assertThat(tmp.resolve("copy/leak")).doesNotExist();
+
+        Files.createDirectories(tmp.resolve("several"));
+        Result several = client(null, at + ":docs/a.txt", at + ":docs/sub/b.txt", "several");
+        assertThat(several.exit()).as(several.err()).isZero();
+        assertThat(several.out()).startsWith("fetched 2 files: 12 B in ");
+        assertThat(tmp.resolve("several/b.txt")).hasContent("bravo\n");
+
+        Files.createDirectories(tmp.resolve("several2"));
+        Result missing = client(null, at + ":docs/a.txt", at + ":docs/nothing", "several2");
+        assertThat(missing.exit()).as("exit code of a missing file").isEqualTo(6);
+        assertThat(missing.err()).contains("docs/nothing: no such file on the server");
+        assertThat(server.output.toString()).contains("listed docs recursively (4 entries)");
+    }
 }

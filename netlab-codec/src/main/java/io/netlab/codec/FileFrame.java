@@ -6,5 +6,5 @@ package io.netlab.codec;
  * regions from {@link FileFrameChunkedInput} — passes the encoder untouched and is not a frame type.)
  */
 public sealed interface FileFrame permits FileRequest, FileHeader, FileChunk, FileDataRun, FileEnd, FileError,
-        PutRequest, PutReady, PutDone {
+        PutRequest, PutReady, PutDone, ListRequest, ListEntry, ListEnd {
 }

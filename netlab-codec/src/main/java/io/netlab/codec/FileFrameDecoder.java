@@ -11,6 +11,9 @@ import static io.netlab.codec.NetlabFrames.TYPE_FILE_DATA;
 import static io.netlab.codec.NetlabFrames.TYPE_FILE_END;
 import static io.netlab.codec.NetlabFrames.TYPE_FILE_HEADER;
 import static io.netlab.codec.NetlabFrames.TYPE_FILE_REQUEST;
+import static io.netlab.codec.NetlabFrames.TYPE_LIST_END;
+import static io.netlab.codec.NetlabFrames.TYPE_LIST_ENTRY;
+import static io.netlab.codec.NetlabFrames.TYPE_LIST_REQUEST;
 import static io.netlab.codec.NetlabFrames.TYPE_PUT_DONE;
 import static io.netlab.codec.NetlabFrames.TYPE_PUT_READY;
 import static io.netlab.codec.NetlabFrames.TYPE_PUT_REQUEST;
@@ -52,6 +55,7 @@ import static io.netlab.codec.FileConstants.REQUEST_FIXED_LENGTH;
  *                     | size  | digest | digestLen | digestValue |
  *                     | int64 | uint8  | uint8     | bytes       |
  *                     +-------+--------+-----------+-------------+
+ * LIST_REQUEST, LIST_ENTRY, LIST_END (0x14..0x16): see docs/protocol.md, section 3b
  * ERROR (0x7F)        +--------+--------+-------------+
  *                     | code   | msgLen | message     |
  *                     | uint16 | uint16 | UTF-8 bytes |
@@ -92,8 +96,8 @@ public final class FileFrameDecoder extends NetlabFrameDecoder {
     }
 
     /**
-     * {@return a decoder for a server: accepts {@link FileRequest}s and {@link PutRequest}s, and an upload's data
-     * and end only between {@link #acceptUpload(int)} and {@link #endUpload()}}
+     * {@return a decoder for a server: accepts {@link FileRequest}s, {@link ListRequest}s and {@link PutRequest}s,
+     * and an upload's data and end only between {@link #acceptUpload(int)} and {@link #endUpload()}}
      */
     public static FileFrameDecoder forServer() {
         return new FileFrameDecoder(1, true, false, false);
@@ -130,7 +134,8 @@ public final class FileFrameDecoder extends NetlabFrameDecoder {
     }
 
     /**
-     * A decoder for a fetching client: accepts header, data, end and error frames.
+     * A decoder for a fetching client: accepts header, data, end, listing ({@link ListEntry}, {@link ListEnd}) and
+     * error frames.
      *
      * @param maxChunkLength the block size the client asked for; a larger DATA frame is a protocol error
      * @return a new decoder
@@ -181,13 +186,13 @@ public final class FileFrameDecoder extends NetlabFrameDecoder {
             case TYPE_PUT_READY -> acceptPutAnswers ? PUT_READY_BODY_LENGTH : -1;
             case TYPE_PUT_DONE -> acceptPutAnswers ? END_FIXED_LENGTH + MAX_DIGEST_LENGTH : -1;
             case TYPE_ERROR -> acceptResponses || acceptPutAnswers ? NetlabFrames.MAX_ERROR_BODY_LENGTH : -1;
-            default -> -1;
+            default -> ListCodec.maxBodyLength(type, acceptRequests, acceptResponses);
         };
     }
 
     /** Every type of the file family, in the order {@link #expectedTypes()} names them. */
-    private static final int[] FILE_TYPES = {TYPE_FILE_REQUEST, TYPE_PUT_REQUEST, TYPE_FILE_HEADER, TYPE_FILE_DATA,
-        TYPE_FILE_END, TYPE_PUT_READY, TYPE_PUT_DONE, TYPE_ERROR};
+    private static final int[] FILE_TYPES = {TYPE_FILE_REQUEST, TYPE_LIST_REQUEST, TYPE_PUT_REQUEST, TYPE_FILE_HEADER,
+        TYPE_FILE_DATA, TYPE_FILE_END, TYPE_LIST_ENTRY, TYPE_LIST_END, TYPE_PUT_READY, TYPE_PUT_DONE, TYPE_ERROR};
 
     @Override
     boolean decodesRequests() {
@@ -297,7 +302,7 @@ public final class FileFrameDecoder extends NetlabFrameDecoder {
                 ErrorCode code = ErrorCode.valueOf(body.readUnsignedShort());
                 out.add(new FileError(code, NetlabFrames.readString(body, "message", NetlabFrames.MAX_ERROR_MESSAGE_LENGTH)));
             }
-            default -> throw new AssertionError(type);
+            default -> ListCodec.decode(type, body, out);
         }
     }
 

@@ -90,10 +90,10 @@ public final class FileFrameEncoder extends MessageToMessageEncoder<FileFrame> {
             ByteBuf buf = ctx.alloc().ioBuffer(NetlabFrames.errorFrameLength(err.message()));
             NetlabFrames.writeError(buf, err.code(), err.message());
             out.add(buf);
-        } else {
+        } else if (!ListCodec.encode(ctx, msg, out)) {
             throw new EncoderException("unknown message: " + msg.getClass().getName()
                     + " (expected: one of FileRequest, FileHeader, FileChunk, FileDataRun, FileEnd, FileError, PutRequest,"
-                    + " PutReady, PutDone)");
+                    + " PutReady, PutDone, ListRequest, ListEntry, ListEnd)");
         }
     }
 }

@@ -172,7 +172,7 @@ class FileFrameCodecTest {
         ByteBuf header = Unpooled.buffer().writeShort(0x4E4C).writeByte(1).writeByte(0x12).writeInt(1_000_000);
         assertThatThrownBy(() -> server.writeInbound(header))
                 .isInstanceOf(CorruptedFrameException.class)
-                .hasMessage("type: FILE_DATA (0x12) (expected: one of FILE_REQUEST (0x10), PUT_REQUEST (0x18))");
+                .hasMessage("type: FILE_DATA (0x12) (expected: one of FILE_REQUEST (0x10), LIST_REQUEST (0x14), PUT_REQUEST (0x18))");
         assertThat(server.finishAndReleaseAll()).isFalse();
     }
 

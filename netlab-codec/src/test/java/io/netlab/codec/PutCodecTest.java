@@ -108,7 +108,7 @@ class PutCodecTest {
         ByteBuf data = Unpooled.wrappedBuffer(encode(new FileChunk(Unpooled.wrappedBuffer(new byte[] {1}))));
         assertThatThrownBy(() -> server.writeInbound(data))
                 .isInstanceOf(CorruptedFrameException.class)
-                .hasMessage("type: FILE_DATA (0x12) (expected: one of FILE_REQUEST (0x10), PUT_REQUEST (0x18))");
+                .hasMessage("type: FILE_DATA (0x12) (expected: one of FILE_REQUEST (0x10), LIST_REQUEST (0x14), PUT_REQUEST (0x18))");
     }
 
     @Test

@@ -201,6 +201,39 @@ public final class FileRoot {
         }
     }
 
+    /**
+     * Checks a path to be listed and resolves it: the empty path is the root itself; any other is checked as
+     * {@link #open} checks a file's path, resolved with every link followed, and must stay inside the root.
+     *
+     * @param requested the path as the client sent it
+     * @return the real path of the directory (or file) to list, inside the root
+     * @throws FileAccessException with the code and message to send when the request is refused
+     */
+    Path listable(String requested) throws FileAccessException {
+        if (requested.isEmpty()) {
+            return root;
+        }
+        Path relative = check(requested);
+        String shown = PeerText.escape(requested);
+        Path real;
+        try {
+            real = root.resolve(relative).toRealPath();
+        } catch (NoSuchFileException e) {
+            throw new FileAccessException(ErrorCode.NOT_FOUND, shown + ": no such directory on the server");
+        } catch (AccessDeniedException e) {
+            throw new FileAccessException(ErrorCode.ACCESS_DENIED, shown + ": permission denied on the server");
+        } catch (FileSystemException e) {
+            throw new FileAccessException(ErrorCode.NOT_FOUND, shown + ": " + reason(e));
+        } catch (IOException e) {
+            throw new FileAccessException(ErrorCode.IO_ERROR, shown + ": " + e.getMessage());
+        }
+        if (!real.startsWith(root)) {
+            throw new FileAccessException(ErrorCode.ACCESS_DENIED,
+                    shown + ": a symbolic link leads outside the served directory");
+        }
+        return real;
+    }
+
     private static String reason(IOException e) {
         return e instanceof FileSystemException f && f.getReason() != null ? f.getReason().toLowerCase(java.util.Locale.ROOT) : e.toString();
     }

@@ -10,8 +10,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The file server (the lab's exercise 3): serves the regular files under one directory, one request per connection,
- * and, when {@linkplain Builder#writable(boolean) writable}, takes uploads into it (read-only by default);
+ * The file server (the lab's exercise 3): serves (and lists) the regular files under one directory, several requests
+ * per connection, and, when {@linkplain Builder#writable(boolean) writable}, takes uploads into it (read-only by default);
  * in FILE_DATA frames of the block size the client asks for, with the digest it asks for; on the same port, by
  * default, to lab-style raw clients (a name in, the bytes out) and over HTTP/1.1 ({@link Builder#protocols}).
  * <pre>{@code
@@ -22,6 +22,9 @@ import java.util.Set;
  * }</pre>
  */
 public final class FileServer {
+    /** The default of {@link Builder#maxListEntries}: 1 000 000 entries per listing. */
+    public static final long DEFAULT_MAX_LIST_ENTRIES = 1_000_000;
+
     private FileServer() {
     }
 
@@ -41,6 +44,7 @@ public final class FileServer {
         private long maxUpload = Uploads.DEFAULT_MAX_UPLOAD;
         private long minFreeSpace = Uploads.DEFAULT_MIN_FREE_SPACE;
         private java.time.Duration staleUploadsAfter = Uploads.DEFAULT_STALE_AFTER;
+        private long maxListEntries = DEFAULT_MAX_LIST_ENTRIES;
 
         private Builder() {
         }
@@ -163,6 +167,22 @@ public final class FileServer {
             return this;
         }
 
+        /**
+         * The most entries one listing sends (docs/protocol.md, 3b); past it the client gets ERROR(TOO_LARGE) and the
+         * connection closes.
+         *
+         * @param entries 1 or more (default: {@value FileServer#DEFAULT_MAX_LIST_ENTRIES})
+         * @return this builder
+         * @throws IllegalArgumentException when below 1
+         */
+        public Builder maxListEntries(long entries) {
+            if (entries < 1) {
+                throw new IllegalArgumentException("maxListEntries: " + entries + " (expected: >= 1)");
+            }
+            this.maxListEntries = entries;
+            return this;
+        }
+
         @Override
         Protocols.Protocol protocol(ServerConfig config) {
             if (root == null) {
@@ -170,7 +190,7 @@ public final class FileServer {
             }
             Uploads uploads = new Uploads(root, new Uploads.Policy(writable, allowOverwrite, maxUpload, minFreeSpace,
                     staleUploadsAfter));
-            return Protocols.file(root, maxBlockSize, sendMode, protocols, uploads);
+            return Protocols.file(root, maxBlockSize, sendMode, protocols, uploads, maxListEntries);
         }
     }
 }

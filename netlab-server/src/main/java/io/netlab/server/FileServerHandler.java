@@ -5,6 +5,7 @@ import io.netlab.codec.ErrorCode;
 import io.netlab.codec.FileError;
 import io.netlab.codec.FileFrameChunkedInput;
 import io.netlab.codec.FileRequest;
+import io.netlab.codec.ListRequest;
 import io.netlab.codec.PutRequest;
 import io.netlab.codec.SendMode;
 import io.netlab.codec.PeerText;
@@ -22,10 +23,13 @@ import java.nio.channels.ClosedChannelException;
 import java.util.Locale;
 
 /**
- * Serves one file request per connection: checks it, opens the file through the {@link FileRoot}, and writes
+ * Serves file and listing requests, one after another on a connection ({@link KeepAlive}): checks each, opens the file through the {@link FileRoot}, and writes
  * the whole transfer as a {@link FileFrameChunkedInput}, which the ChunkedWriteHandler feeds to the socket only
  * while it is writable. A request with an offset (a resume, 0..size) gets the file from there, after a
- * {@link PrefixDigester} has digested the bytes before it: FILE_END covers the whole file. Every refusal is an ERROR frame with a specific code, then the connection is closed.
+ * {@link PrefixDigester} has digested the bytes before it: FILE_END covers the whole file. A listing is a
+ * {@link DirectoryListing}, pulled by the same ChunkedWriteHandler. Every refusal is an ERROR frame with a specific
+ * code; after a complete answer and the refusals {@link KeepAlive#keeps} names, the next request is awaited, after
+ * any other the connection is closed.
  * <p>A client sends nothing after its request: once a transfer starts, the backpressure handler and the frame
  * decoder are taken out of the pipeline (the chunked writer already sends only while the channel is writable), and
  * any byte that arrives while the transfer runs (a second request, anything) is a protocol error
@@ -37,19 +41,25 @@ import java.util.Locale;
 final class FileServerHandler extends ChannelInboundHandlerAdapter {
     private static final Logger logger = LoggerFactory.getLogger(FileServerHandler.class);
 
-    private enum State { AWAIT_REQUEST, REFUSED, SENDING }
+    private enum State { AWAIT_REQUEST, REFUSED, SENDING, UPLOADING }
 
     private final FileRoot root;
     private final int maxBlockSize;
     private final SendMode sendMode;
     private final Uploads uploads;
+    private final long maxListEntries;
     private State state = State.AWAIT_REQUEST;
+    /** Answers completed on this connection. */
+    private int answered;
+    /** The server is stopping: no request after the one in progress. */
+    private boolean stopping;
 
-    FileServerHandler(FileRoot root, int maxBlockSize, SendMode sendMode, Uploads uploads) {
+    FileServerHandler(FileRoot root, int maxBlockSize, SendMode sendMode, Uploads uploads, long maxListEntries) {
         this.root = root;
         this.uploads = uploads;
         this.sendMode = sendMode;
         this.maxBlockSize = maxBlockSize;
+        this.maxListEntries = maxListEntries;
     }
 
     @Override
@@ -63,15 +73,17 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
         try {
             switch (state) {
                 case AWAIT_REQUEST -> {
-                    if (msg instanceof PutRequest put) {
-                        // an upload: UploadHandler takes the connection (this server closes after its answer)
-                        state = State.REFUSED;
-                        UploadHandler.begin(ctx, uploads, put, maxBlockSize, ctx::close);
+                    if (msg instanceof ListRequest list) {
+                        list(ctx, list);
+                    } else if (msg instanceof PutRequest put) {
+                        // an upload: UploadHandler goes in front of this handler, takes the data and answers
+                        state = State.UPLOADING;
+                        UploadHandler.begin(ctx, uploads, put, maxBlockSize, () -> next(ctx));
                     } else {
                         serve(ctx, (FileRequest) msg);    // the decoder passes on nothing else
                     }
                 }
-                case SENDING -> sentMore(ctx);
+                case SENDING, UPLOADING -> sentMore(ctx);   // an upload's own frames stop at UploadHandler
                 default -> {
                     // refused and closing: nothing more is read into an answer
                 }
@@ -167,7 +179,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
             if (f.isSuccess()) {
                 logger.info("{} sent {} ({}{}) in {}", ClientAddress.of(ctx.channel()), shown, LogFormat.bytes(sent),
                         request.offset() == 0 ? "" : " from byte " + request.offset(), LogFormat.secondsAndRate(sent, nanos));
-                f.channel().close();
+                ctx.executor().execute(() -> next(ctx));    // after acceptNothingMore, when the write completed at once
             } else if (f.channel().isActive() && !(f.cause() instanceof IOException && isBrokenPipe(f.cause()))
                     && input.atFrameBoundary()) {
                 // the input failed between two frames (a transport failure closes the channel): an ERROR still frames
@@ -184,6 +196,45 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
                 f.channel().close();
             }
         });
+    }
+
+    private void list(ChannelHandlerContext ctx, ListRequest request) {
+        state = State.REFUSED;       // until the listing starts
+        String shown = PeerText.escape(request.path());
+        DirectoryListing listing;
+        try {
+            listing = DirectoryListing.open(root, request, maxListEntries, ctx);
+        } catch (FileAccessException e) {
+            logger.info("{} refused listing {}: {} ({})", ClientAddress.of(ctx.channel()), shown, e.getMessage(), e.code());
+            refuse(ctx, e.code(), e.getMessage());
+            return;
+        }
+        long start = System.nanoTime();
+        state = State.SENDING;
+        ctx.writeAndFlush(listing).addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess() && !listing.failed()) {
+                logger.info("{} listed {}{} ({} entries) in {}", ClientAddress.of(ctx.channel()),
+                        shown.isEmpty() ? "/" : shown, request.recursive() ? " recursively" : "", listing.sent(),
+                        String.format(Locale.ROOT, "%.3f s", (System.nanoTime() - start) / 1e9));
+                ctx.executor().execute(() -> next(ctx));    // after acceptNothingMore, when the write completed at once
+            } else {
+                logger.info("{} stopped listing {} after {} entries{}", ClientAddress.of(ctx.channel()), shown,
+                        listing.sent(), f.isSuccess() ? "" : ": " + f.cause());
+                f.channel().close();
+            }
+        });
+        acceptNothingMore(ctx);
+    }
+
+    /** A complete answer is out: the connection waits for the next request (unless the server is stopping). */
+    private void next(ChannelHandlerContext ctx) {
+        answered++;
+        if (stopping) {
+            ctx.close();
+        } else if (ctx.channel().isActive()) {
+            KeepAlive.awaitNext(ctx);
+            state = State.AWAIT_REQUEST;
+        }
     }
 
     /** From now on every byte is a protocol error, seen at once: no more decoding, no more holding back. */
@@ -208,6 +259,18 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == KeepAlive.STOPPING) {
+            stopping = true;
+            if (state == State.AWAIT_REQUEST && answered > 0) {
+                ctx.close();        // between two requests: nothing is lost
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         ErrorCode code = ProtocolErrors.codeFor(cause);
         if (code == null) {
@@ -228,9 +291,15 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
         refuse(ctx, code, message);
     }
 
-    private static void refuse(ChannelHandlerContext ctx, ErrorCode code, String message) {
-        if (ctx.channel().isActive()) {
-            ctx.writeAndFlush(new FileError(code, message)).addListener(ChannelFutureListener.CLOSE);
+    private void refuse(ChannelHandlerContext ctx, ErrorCode code, String message) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        ChannelFuture written = ctx.writeAndFlush(new FileError(code, message));
+        if (state == State.REFUSED && KeepAlive.keeps(code)) {
+            next(ctx);      // a well-formed request refused before any answer: the connection stays
+        } else {
+            written.addListener(ChannelFutureListener.CLOSE);
         }
     }
 }

@@ -7,8 +7,9 @@ package io.netlab.server;
  *       -> chunked-writer -> file-handler
  *       once the dialect detector has seen the first bytes and removed itself, one of:
  *       netlab: ... request-timeout -> frame-decoder -> backpressure -> frame-encoder -> chunked-writer -> file-handler
- *               (the file handler takes out frame-decoder and backpressure once its transfer starts; for an upload it
-               puts upload-handler in front of itself instead, and frame-decoder then takes the upload's data)
+ *               (the file handler takes out frame-decoder and backpressure for each answer, a transfer or a
+ *               listing, and puts them back after it for the next request: KeepAlive; for an upload it puts
+ *               upload-handler in front of itself instead, and frame-decoder then takes the upload's data)
  *       raw:    ... request-timeout -> raw-decoder -> backpressure -> chunked-writer -> raw-handler
  *       http:   ... request-timeout -> http-codec -> http-aggregator -> backpressure -> chunked-writer -> http-handler
  *       (the detector is there unless --protocols is netlab alone; without netlab, backpressure waits right after

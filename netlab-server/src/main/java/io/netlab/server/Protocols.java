@@ -49,7 +49,7 @@ final class Protocols {
      * {@link DialectDetector} in front, which replaces them for raw and HTTP peers ({@link FileDialects}).
      */
     static Protocol file(FileRoot root, int maxBlockSize, SendMode sendMode, Set<FileProtocol> protocols,
-                         Uploads uploads) {
+                         Uploads uploads, long maxListEntries) {
         boolean netlab = protocols.contains(FileProtocol.NETLAB);
         boolean detect = !protocols.equals(EnumSet.of(FileProtocol.NETLAB));
         return new Protocol((ch, server) -> {
@@ -64,7 +64,8 @@ final class Protocols {
             }
             p.addLast(PipelineNames.CHUNKED_WRITER, new ChunkedWriteHandler());
             if (netlab) {
-                p.addLast(PipelineNames.FILE_HANDLER, new FileServerHandler(root, maxBlockSize, sendMode, uploads));
+                p.addLast(PipelineNames.FILE_HANDLER,
+                        new FileServerHandler(root, maxBlockSize, sendMode, uploads, maxListEntries));
             }
         }, netlab ? PipelineNames.FRAME_DECODER : PipelineNames.DIALECT, true,
                 reason -> new FileError(ErrorCode.BUSY, reason),

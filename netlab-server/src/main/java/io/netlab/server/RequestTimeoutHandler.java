@@ -87,6 +87,15 @@ final class RequestTimeoutHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * A handler that answered a request completely takes another on the same connection (the netlab file service,
+     * {@link KeepAlive}): the next one is timed from its first byte, even with {@code oneRequest}.
+     */
+    void expectAnother() {
+        cancel();
+        finished = !ctx.channel().isActive();
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         cancel();

@@ -187,6 +187,8 @@ public final class RunningServer implements AutoCloseable {
         }
         try {
             serverChannel.close().awaitUninterruptibly();
+            // connections kept between two requests close now; those in the middle of an answer get the grace period
+            connections.forEach(ch -> ch.pipeline().fireUserEventTriggered(KeepAlive.STOPPING));
             Duration grace = config.shutdownGrace();
             if (!connections.isEmpty()) {
                 logger.info("shutting down: waiting up to {} s for {} connection(s) to finish",

@@ -26,10 +26,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Receives one upload (docs/protocol.md, 3c). The {@link FileServerHandler} puts it in front of itself when a
@@ -45,9 +43,6 @@ import java.util.Set;
  */
 final class UploadHandler extends ChannelInboundHandlerAdapter {
     private static final Logger logger = LoggerFactory.getLogger(UploadHandler.class);
-    /** The refusals after which a server that keeps connections (several requests per connection) may keep it. */
-    static final Set<ErrorCode> KEEPS_CONNECTION = EnumSet.of(ErrorCode.NOT_FOUND, ErrorCode.ACCESS_DENIED,
-            ErrorCode.NOT_A_FILE, ErrorCode.ALREADY_EXISTS, ErrorCode.TOO_LARGE);
 
     private enum State { CHECKING, RECEIVING, DONE }
 
@@ -64,9 +59,8 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
     private long started;
 
     /**
-     * @param afterAnswer run once PUT_DONE, or a refusal of {@link #KEEPS_CONNECTION}, has been written: the file
-     *                    handler's next step (this server closes the connection; one that takes several requests per
-     *                    connection would wait for the next)
+     * @param afterAnswer run once PUT_DONE, or a refusal that {@link KeepAlive#keeps keeps the connection}, has been
+     *                    written: the file handler's next step (it waits for the next request on this connection)
      */
     private UploadHandler(Uploads uploads, PutRequest request, int maxBlockSize, Runnable afterAnswer) {
         this.uploads = uploads;
@@ -307,7 +301,7 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.writeAndFlush(new FileError(code, message)).addListener(f -> {
-            if (f.isSuccess() && KEEPS_CONNECTION.contains(code)) {
+            if (f.isSuccess() && KeepAlive.keeps(code)) {
                 leave(ctx);
                 afterAnswer.run();
             } else {

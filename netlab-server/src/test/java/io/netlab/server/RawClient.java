@@ -18,6 +18,8 @@ final class RawClient implements AutoCloseable {
     static final int TYPE_FILE_END = 0x13;
     static final int TYPE_PUT_READY = 0x19;
     static final int TYPE_PUT_DONE = 0x1A;
+    static final int TYPE_LIST_ENTRY = 0x15;
+    static final int TYPE_LIST_END = 0x16;
     static final int TYPE_ERROR = 0x7F;
 
     private final Socket socket;
@@ -131,6 +133,14 @@ final class RawClient implements AutoCloseable {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 14);
         b.putShort((short) 0x4E4C).put((byte) 1).put((byte) 0x13).putInt(14)
                 .putLong(total).put((byte) 1).put((byte) 4).putInt((int) crc.getValue());
+        return b.array();
+    }
+
+    static byte[] listRequest(String path, int flags) {
+        byte[] p = path.getBytes(StandardCharsets.UTF_8);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 3 + p.length);
+        b.putShort((short) 0x4E4C).put((byte) 1).put((byte) 0x14).putInt(3 + p.length)
+                .put((byte) flags).putShort((short) p.length).put(p);
         return b.array();
     }
 

@@ -427,7 +427,7 @@ class UploadServerTest {
         try (RawClient c = client()) {
             c.send(RawClient.data(random(10), 1024));
             assertError(c.readFrame(), ErrorCode.ILLEGAL_OPERATION,
-                    "type: FILE_DATA (0x12) (expected: one of FILE_REQUEST (0x10), PUT_REQUEST (0x18))");
+                    "type: FILE_DATA (0x12) (expected: one of FILE_REQUEST (0x10), LIST_REQUEST (0x14), PUT_REQUEST (0x18))");
         }
     }
 

@@ -17,7 +17,7 @@ import java.util.Set;
  */
 final class FetchFastPath {
     /** picocli's commands of {@code netlab-client} (a test checks this against picocli's model). */
-    static final Set<String> SUBCOMMANDS = Set.of("sum", "echo", "put");
+    static final Set<String> SUBCOMMANDS = Set.of("sum", "echo", "ls", "put");
 
     private FetchFastPath() {
     }
@@ -79,6 +79,7 @@ final class FetchFastPath {
                     case "--raw" -> "raw";
                     case "--tls" -> "tls";
                     case "-v", "--verbose" -> "verbose";
+                    case "-r", "--recursive" -> "recursive";
                     default -> null;
                 };
                 if (flag != null) {
@@ -92,6 +93,7 @@ final class FetchFastPath {
                         case "continue" -> c.resume = true;
                         case "raw" -> c.raw = true;
                         case "tls" -> c.common.tls = true;
+                        case "recursive" -> c.recursive = true;
                         default -> c.common.verbose = true;
                     }
                     continue;

@@ -42,7 +42,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * The netlab client command line: {@code SERVER:PORT:REMOTE_PATH LOCAL_PATH} fetches a file,
+ * The netlab client command line: {@code SERVER:PORT:REMOTE_PATH LOCAL_PATH} fetches a file (several, and with
+ * {@code -r} whole trees, through {@link MultiFetchCommand}; {@code ls} lists: {@link ListCommand}),
  * {@code sum SERVER:PORT} adds two numbers with a sum server, {@code echo SERVER:PORT [TEXT]} talks to the echo
  * service. Failures print one line ({@code --verbose} adds the stack trace) and exit with a code that says what
  * failed ({@link ExitCodes}, listed by {@code --help}).
@@ -51,9 +52,10 @@ import java.util.concurrent.Callable;
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Fetches a file from a netlab file server (the lab's exercise 3), verifies its size and digest, "
                 + "and only then moves it into place.",
-            "The commands 'sum' (adding two numbers) and 'echo' (uppercase lines) are the other lab clients; 'put' "
-                + "uploads a file."},
-        subcommands = {NetlabClient.Sum.class, NetlabClient.Echo.class, NetlabClient.Put.class})
+            "Several files (SERVER:PORT:A SERVER:PORT:B LOCAL_DIR) or a whole tree (-r SERVER:PORT:DIR LOCAL_DIR) go "
+                + "over one connection per server; 'ls' lists a directory; 'put' uploads a file or a tree.",
+            "The commands 'sum' (adding two numbers) and 'echo' (uppercase lines) are the other lab clients."},
+        subcommands = {NetlabClient.Sum.class, NetlabClient.Echo.class, ListCommand.class, NetlabClient.Put.class})
 public final class NetlabClient implements Callable<Integer> {
 
     @Spec
@@ -67,6 +69,14 @@ public final class NetlabClient implements Callable<Integer> {
             description = "where to save it (an existing directory: saved there under the remote name; "
                     + "'-': standard output, unbuffered and without the atomic rename)")
     String local;
+
+    @Parameters(index = "2..*", arity = "0..*", paramLabel = "MORE",
+            description = "more files to fetch, the last operand being the directory they all go into (as scp)")
+    List<String> more;
+
+    @Option(names = {"-r", "--recursive"}, description = "fetch the whole tree under each remote directory "
+            + "(links that leave the server's root are skipped and reported)")
+    boolean recursive;
 
     @Option(names = "--block-size", paramLabel = "BYTES", description = "block size to ask for, 1..16777216 (default: ${DEFAULT-VALUE}, the lab's)")
     int blockSize = FileConstants.DEFAULT_BLOCK_SIZE;
@@ -194,6 +204,18 @@ public final class NetlabClient implements Callable<Integer> {
                 .transport(common.transport(spec)).resume(resume).tls(common.tls(spec)).build();
         if (progress && noProgress) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--progress and --no-progress: choose one");
+        }
+        if (recursive || more != null && !more.isEmpty()) {
+            if (raw) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--raw: one file at a time (expected: one SERVER:PORT:REMOTE_PATH, without -r)");
+            }
+            List<String> operands = new java.util.ArrayList<>(List.of(target, local));
+            if (more != null) {
+                operands.addAll(more);
+            }
+            String destination = operands.remove(operands.size() - 1);
+            return MultiFetchCommand.run(this, spec, operands, destination, recursive, options);
         }
         boolean toStdout = local.equals("-");
         if (toStdout && resume) {
@@ -606,7 +628,7 @@ public final class NetlabClient implements Callable<Integer> {
     public static CommandLine commandLine() {
         CommandLine cmd = new CommandLine(new NetlabClient()).setParameterExceptionHandler(NetlabClient::shortUsageError);
         for (CommandLine c : List.of(cmd, cmd.getSubcommands().get("sum"), cmd.getSubcommands().get("echo"),
-                cmd.getSubcommands().get("put"))) {
+                cmd.getSubcommands().get("ls"), cmd.getSubcommands().get("put"))) {
             c.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCodes.help());
         }
         return cmd;

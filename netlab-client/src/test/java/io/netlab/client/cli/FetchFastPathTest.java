@@ -33,7 +33,7 @@ class FetchFastPathTest {
     private static List<Object> fields(NetlabClient c) {
         return List.of(String.valueOf(c.target), String.valueOf(c.local), c.blockSize, c.digest, c.force, c.progress,
                 c.noProgress, c.resume, c.raw, c.common.timeout, c.common.connectTimeout, c.common.transport,
-                c.common.verbose);
+                c.common.verbose, c.recursive);
     }
 
     private static void agree(String... args) {
@@ -74,6 +74,8 @@ class FetchFastPathTest {
         agree("--raw", "h:1:x", "y");
         agree("-v", "h:1:x", "y");
         agree("--verbose", "h:1:x", "y");
+        agree("-r", "h:1:dir", "y");
+        agree("--recursive", "h:1:dir", "y");
         agree("--timeout", "5", "--connect-timeout=3", "h:1:x", "y");
         agree("--transport", "nio", "h:1:x", "y");
         agree("--transport=epoll", "h:1:x", "y");
@@ -110,6 +112,7 @@ class FetchFastPathTest {
         leftToPicocli("h:1:x", "y", "z");
         leftToPicocli("sum", "h:1");
         leftToPicocli("echo", "h:1", "hello");
+        leftToPicocli("ls", "h:1");
         leftToPicocli("-q", "sum", "h:1");
         leftToPicocli("h:1:x", "sum");
         leftToPicocli("h:1:x", "echo");
@@ -145,7 +148,8 @@ class FetchFastPathTest {
     @Test
     void whatTheFastPathLeavesToPicocliPicocliRefusesOrReadsItsOwnWay() {
         // the ones picocli refuses outright; the rest (help, version, subcommands, clusters, --, @files) it handles
-        for (String[] args : new String[][] {{"h:1:x", "y", "z"}, {"--bogus", "h:1:x", "y"}, {"-q", "-q", "h:1:x", "y"},
+        assertThat(picocli("h:1:x", "h:1:y", "z").more).as("several files: picocli's").containsExactly("z");
+        for (String[] args : new String[][] {{"--bogus", "h:1:x", "y"}, {"-q", "-q", "h:1:x", "y"},
                 {"--timeout", "1", "--timeout", "2", "h:1:x", "y"}, {"h:1:x", "y", "--block-size"},
                 {"--block-size", "1k", "h:1:x", "y"}, {"--block-size", "9999999999", "h:1:x", "y"},
                 {"-x", "h:1:x", "y"}, {"--digest", "-q", "h:1:x", "y"}, {"--timeout", "0", "h:1:x", "y"},

@@ -74,6 +74,10 @@ public final class NetlabServer implements Callable<Integer> {
             description = "largest block size a client may ask for (default: ${DEFAULT-VALUE})")
     int maxBlockSize = FileConstants.MAX_BLOCK_SIZE;
 
+    @Option(names = "--max-list-entries", paramLabel = "N",
+            description = "most entries one listing sends; a larger one is refused with TOO_LARGE (default: ${DEFAULT-VALUE})")
+    long maxListEntries = FileServer.DEFAULT_MAX_LIST_ENTRIES;
+
     @Option(names = "--send-mode", paramLabel = "auto|buffered|sendfile", converter = SendModeConverter.class,
             description = "how file data is sent: sendfile (zero-copy) or buffered runs; auto uses sendfile for blocks >= 64 KiB when no digest is asked for (default: auto)")
     SendMode sendMode = SendMode.AUTO;
@@ -314,6 +318,10 @@ public final class NetlabServer implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        if (maxListEntries < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--max-list-entries: " + maxListEntries + " (expected: >= 1)");
+        }
         FileRoot fileRoot;
         try {
             fileRoot = new FileRoot(root);
@@ -331,7 +339,7 @@ public final class NetlabServer implements Callable<Integer> {
         }
         FileServer.Builder builder = protocols.applyTo(common.applyTo(FileServer.builder(), spec, port), spec)
                 .root(fileRoot).maxBlockSize(maxBlockSize).sendMode(sendMode).writable(writable)
-                .allowOverwrite(allowOverwrite);
+                .allowOverwrite(allowOverwrite).maxListEntries(maxListEntries);
         if (maxUpload != null) {
             builder.maxUpload(maxUpload);
         }
