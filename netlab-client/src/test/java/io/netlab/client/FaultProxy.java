@@ -60,6 +60,10 @@ final class FaultProxy implements AutoCloseable {
                             @Override
                             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                                 Channel peer = client.attr(Downstream.PEER).get();
+                                if (peer == null || !peer.isActive()) {
+                                    ReferenceCountUtil.release(msg);    // the server's side is gone (or not there yet)
+                                    return;
+                                }
                                 peer.writeAndFlush(msg);
                             }
 
