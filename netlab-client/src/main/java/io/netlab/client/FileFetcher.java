@@ -246,7 +246,7 @@ public final class FileFetcher {
         FileClientHandler handler = new FileClientHandler(request, out, progress, options.readTimeout().toSeconds(),
                 attempt.digestedToOffset(), attempt::checkHeader);
         attempt.handler(handler);
-        try (Connector connector = new Connector(options.transport(), options.tls())) {
+        try (Connector connector = new Connector(options.transport(), options.tls(), options.connectRetry())) {
             return receive(connector, server, remotePath, handler, options);
         } finally {
             progress.finish();
@@ -278,7 +278,7 @@ public final class FileFetcher {
         long start = System.nanoTime();
         CountingChannel counting = new CountingChannel(out);
         byte[] digestValue;
-        try (Connector connector = new Connector(options.transport(), options.tls())) {
+        try (Connector connector = new Connector(options.transport(), options.tls(), options.connectRetry())) {
             FileRequest request = new FileRequest(remotePath, options.blockSize(), 0, options.digest());
             digestValue = receive(connector, server, remotePath,
                     new FileClientHandler(request, counting, progress, options.readTimeout().toSeconds()), options);
