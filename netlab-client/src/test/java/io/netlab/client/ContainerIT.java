@@ -3,6 +3,7 @@ package io.netlab.client;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -44,6 +45,8 @@ class ContainerIT {
     private static final Map<String, String> ENV = new HashMap<>();
     private static Path scratch;
     private static final List<String[]> CLEANUP = new ArrayList<>();
+    /** How the image was made, and what it cost (published in each test's report). */
+    private static final StringBuilder SETUP = new StringBuilder();
 
     @TempDir
     Path tmp;
@@ -111,13 +114,8 @@ class ContainerIT {
 
     @BeforeAll
     static void buildTheImage() throws Exception {
-        try {
-            skipped = makeTheImage();
-        } finally {
-            if (skipped != null) {
-                System.out.println("ContainerIT: skipped: " + skipped);
-            }
-        }
+        // a passing build prints no test output: what the set-up found and cost goes into the test report
+        skipped = makeTheImage();
     }
 
     /** Makes the base image and the image; {@return null, or why the tests cannot run here} */
@@ -162,8 +160,8 @@ class ContainerIT {
                 return "podman cannot run a container here: `podman run --rm " + BASE + " java -version`: "
                         + probe.said() + "; with runc and lower ulimits (containers.conf): " + again.said();
             }
-            System.out.println("ContainerIT: podman runs containers with " + Files.readString(conf).replace('\n', ' ')
-                    + "(its defaults: " + probe.said() + ')');
+            SETUP.append("podman runs containers with ").append(Files.readString(conf).replace('\n', ' '))
+                    .append("(its defaults: ").append(probe.said()).append("); ");
         } else if (!probe.ok()) {
             return engine + " cannot run a container here: `" + engine + " run --rm " + BASE + " java -version`: "
                     + probe.said();
@@ -172,8 +170,8 @@ class ContainerIT {
         must("build", "-q", "--build-arg", "BASE=" + BASE, "-t", IMAGE, "-f", ROOT.resolve("Containerfile").toString(),
                 ROOT.toString());
         CLEANUP.add(0, cmd("rmi", "-f", IMAGE));
-        System.out.println("ContainerIT: " + engine + ": base image " + baseMillis + " ms, image build "
-                + millisSince(build) + " ms");
+        SETUP.append(engine).append(": base image ").append(baseMillis).append(" ms, image build ")
+                .append(millisSince(build)).append(" ms");
         return null;
     }
 
@@ -197,8 +195,9 @@ class ContainerIT {
     }
 
     @Test
-    void theClientContainerReachesTheServersContainerOverAUserDefinedNetwork() throws Exception {
+    void theClientContainerReachesTheServersContainerOverAUserDefinedNetwork(TestReporter report) throws Exception {
         assumeTrue(skipped == null, skipped);
+        report.publishEntry("setup", SETUP.toString());
         long start = System.nanoTime();
         Path served = labFile();
         Path downloads = Files.createDirectories(tmp.resolve("downloads"));
@@ -244,12 +243,13 @@ class ContainerIT {
             run(cmd("rm", "-f", servers));
             run(cmd("network", "rm", network));
         }
-        System.out.println("ContainerIT: two containers, fetch + sum + echo + stop: " + millisSince(start) + " ms");
+        report.publishEntry("time", "two containers, fetch + sum + echo + stop: " + millisSince(start) + " ms");
     }
 
     @Test
-    void composeRunsTheLab() throws Exception {
+    void composeRunsTheLab(TestReporter report) throws Exception {
         assumeTrue(skipped == null, skipped);
+        report.publishEntry("setup", SETUP.toString());
         String[] compose = engine.equals("podman") ? new String[] {"podman-compose"} : new String[] {"docker", "compose"};
         Result version = run(concat(compose, "version"));
         assumeTrue(version.ok(), String.join(" ", compose) + " is not available: " + version.said());
@@ -283,7 +283,7 @@ class ContainerIT {
                 ENV.remove(k);
             }
         }
-        System.out.println("ContainerIT: compose up, clients done, down: " + millisSince(start) + " ms");
+        report.publishEntry("time", "compose up, clients done, down: " + millisSince(start) + " ms");
     }
 
     private static String[] concat(String[] head, String... tail) {
