@@ -156,8 +156,9 @@ public final class EchoClient implements AutoCloseable {
             open();
         }
         Object reply = exchange(line);
-        if (reply == CLOSED && answered > 0) {
-            // the server answered the previous line, then closed before reading this one: one more try, afresh
+        if ((reply == CLOSED || reply instanceof java.io.IOException) && answered > 0) {
+            // the server answered the previous line, then closed before reading this one (a reset, when its close
+            // arrives after this line went out on the old connection): one more try, afresh
             channel.close().awaitUninterruptibly();
             open();
             reply = exchange(line);
