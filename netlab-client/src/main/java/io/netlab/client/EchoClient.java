@@ -76,7 +76,25 @@ public final class EchoClient implements AutoCloseable {
      */
     public static EchoClient connect(Endpoint server, Duration timeout, Transport transport, ClientTls tls)
             throws ClientException, InterruptedException {
-        Connector connector = new Connector(transport, tls);
+        return connect(server, timeout, transport, tls, Duration.ZERO);
+    }
+
+    /**
+     * Connects to an echo server.
+     *
+     * @param server    the server's host and port
+     * @param timeout   the time allowed to connect, and then for each answer
+     * @param transport the I/O transport
+     * @param tls       how to speak TLS, or {@code null} for plain TCP
+     * @param connectRetry how long a refused connection or a name that does not resolve is tried again before
+     *                  failing (zero: not at all); see {@link FetchOptions.Builder#connectRetry(Duration)}
+     * @return a connected client, to be closed
+     * @throws ClientException      when the server cannot be reached
+     * @throws InterruptedException when the calling thread is interrupted
+     */
+    public static EchoClient connect(Endpoint server, Duration timeout, Transport transport, ClientTls tls,
+                                     Duration connectRetry) throws ClientException, InterruptedException {
+        Connector connector = new Connector(transport, tls, connectRetry);
         try {
             EchoClient client = new EchoClient(connector, server, timeout);
             client.open();
@@ -138,8 +156,9 @@ public final class EchoClient implements AutoCloseable {
             open();
         }
         Object reply = exchange(line);
-        if (reply == CLOSED && answered > 0) {
-            // the server answered the previous line, then closed before reading this one: one more try, afresh
+        if ((reply == CLOSED || reply instanceof java.io.IOException) && answered > 0) {
+            // the server answered the previous line, then closed before reading this one (a reset, when its close
+            // arrives after this line went out on the old connection): one more try, afresh
             channel.close().awaitUninterruptibly();
             open();
             reply = exchange(line);

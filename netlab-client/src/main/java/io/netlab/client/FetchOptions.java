@@ -8,7 +8,8 @@ import java.util.Objects;
 
 /**
  * How {@link FileFetcher} fetches a file; immutable. Start from {@link #defaults()} (the lab's 1024-byte blocks,
- * CRC32C, no overwrite, 10 s to connect, 30 s of silence at most) or {@link #builder()}, and derive copies with
+ * CRC32C, no overwrite, 10 s to connect and no connect retry, 30 s of silence at most) or {@link #builder()}, and
+ * derive copies with
  * the {@code with...} methods.
  * <pre>{@code
  * FetchOptions options = FetchOptions.builder().blockSize(65536).digest(DigestAlgorithm.SHA256).build();
@@ -23,6 +24,7 @@ public final class FetchOptions {
     private final Transport transport;
     private final boolean resume;
     private final ClientTls tls;
+    private final Duration connectRetry;
 
     private FetchOptions(Builder b) {
         this.blockSize = b.blockSize;
@@ -33,6 +35,7 @@ public final class FetchOptions {
         this.transport = b.transport;
         this.resume = b.resume;
         this.tls = b.tls;
+        this.connectRetry = b.connectRetry;
     }
 
     /** {@return the lab's defaults: 1024-byte blocks, CRC32C, no overwrite, 10 s to connect, 30 s of silence at most} */
@@ -48,7 +51,8 @@ public final class FetchOptions {
     /** {@return a builder holding these options} */
     public Builder toBuilder() {
         return new Builder().blockSize(blockSize).digest(digest).force(force).connectTimeout(connectTimeout)
-                .readTimeout(readTimeout).transport(transport).resume(resume).tls(tls);
+                .readTimeout(readTimeout).transport(transport).resume(resume).tls(tls)
+                .connectRetry(connectRetry);
     }
 
     /** {@return the largest block the server should send, 1 to 16 MiB} */
@@ -69,6 +73,16 @@ public final class FetchOptions {
     /** {@return how long to wait for the connection} */
     public Duration connectTimeout() {
         return connectTimeout;
+    }
+
+    /**
+     * How long a refused connection or a server name that does not resolve is tried again (with a short backoff)
+     * before the fetch fails; zero (the default): not at all.
+     *
+     * @return zero or positive
+     */
+    public Duration connectRetry() {
+        return connectRetry;
     }
 
     /** {@return how long the server may stay silent during the transfer} */
@@ -147,6 +161,16 @@ public final class FetchOptions {
     }
 
     /**
+     * A copy with another connect retry time.
+     *
+     * @param retry zero (no retry) or positive
+     * @return a new options object
+     */
+    public FetchOptions withConnectRetry(Duration retry) {
+        return toBuilder().connectRetry(retry).build();
+    }
+
+    /**
      * A copy with another transport.
      *
      * @param t the transport
@@ -159,7 +183,8 @@ public final class FetchOptions {
     @Override
     public String toString() {
         return "FetchOptions(blockSize " + blockSize + ", " + digest + (force ? ", force" : "") + ", connect "
-                + connectTimeout + ", read " + readTimeout + ", " + transport + (resume ? ", resume" : "")
+                + connectTimeout
+                + (connectRetry.isZero() ? "" : ", retry " + connectRetry) + ", read " + readTimeout + ", " + transport + (resume ? ", resume" : "")
                 + (tls != null ? ", " + tls : "") + ')';
     }
 
@@ -173,6 +198,7 @@ public final class FetchOptions {
         private Transport transport = Transport.AUTO;
         private boolean resume;
         private ClientTls tls;
+        private Duration connectRetry = Duration.ZERO;
 
         private Builder() {
         }
@@ -230,6 +256,22 @@ public final class FetchOptions {
          */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = positive("connectTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * How long to go on trying when the connection is refused or the server's name does not resolve: a server
+         * (or its container) that is still starting is waited for, trying again after 0.1 s, 0.2 s, 0.4 s, ... (at
+         * most 1 s apart) until this time is spent; the failure then says how long it tried. Other failures (a
+         * timeout, no route) are not tried again. The JVM caches a failed name lookup for 10 s by default (the
+         * security property {@code networkaddress.cache.negative.ttl}; the command line sets it to 0).
+         *
+         * @param retry zero (the default: fail at once) or positive
+         * @return this builder
+         * @throws IllegalArgumentException {@code "connectRetry: PT-1S (expected: >= 0)"} when negative
+         */
+        public Builder connectRetry(Duration retry) {
+            this.connectRetry = Connector.checkConnectRetry(retry);
             return this;
         }
 

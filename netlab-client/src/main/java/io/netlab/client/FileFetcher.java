@@ -98,7 +98,7 @@ public final class FileFetcher {
     private static TransferResult fetchAs(Endpoint server, String remotePath, Path destination, FetchOptions options,
                                           Progress progress) throws ClientException, InterruptedException {
         return fetchAs(server, remotePath, destination, options, progress, handler -> {
-            try (Connector connector = new Connector(options.transport(), options.tls())) {
+            try (Connector connector = new Connector(options.transport(), options.tls(), options.connectRetry())) {
                 return receive(connector, server, remotePath, handler, options);
             }
         });
@@ -310,7 +310,7 @@ public final class FileFetcher {
         long start = System.nanoTime();
         CountingChannel counting = new CountingChannel(out);
         byte[] digestValue;
-        try (Connector connector = new Connector(options.transport(), options.tls())) {
+        try (Connector connector = new Connector(options.transport(), options.tls(), options.connectRetry())) {
             FileRequest request = new FileRequest(remotePath, options.blockSize(), 0, options.digest());
             digestValue = receive(connector, server, remotePath,
                     new FileClientHandler(request, counting, progress, options.readTimeout().toSeconds()), options);

@@ -53,7 +53,7 @@ public final class FileSession implements AutoCloseable {
     private FileSession(Endpoint server, FetchOptions options) {
         this.server = server;
         this.options = options;
-        this.connector = new Connector(options.transport(), options.tls());
+        this.connector = new Connector(options.transport(), options.tls(), options.connectRetry());
     }
 
     /**

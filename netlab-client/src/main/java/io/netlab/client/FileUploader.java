@@ -169,7 +169,7 @@ public final class FileUploader {
         PutRequest request = new PutRequest(remotePath, size, options.blockSize(), options.digest(), flags);
         UploadClientHandler handler = new UploadClientHandler(request, file, progress, options.readTimeout().toSeconds());
         PutDone done;
-        try (Connector connector = new Connector(options.transport(), options.tls())) {
+        try (Connector connector = new Connector(options.transport(), options.tls(), options.connectRetry())) {
             Channel ch;
             try {
                 ch = connector.connect(server, options.connectTimeout(), new ChannelInitializer<SocketChannel>() {

@@ -106,7 +106,7 @@ public final class RawFetcher {
             throws ClientException, InterruptedException {
         RawClientHandler handler = new RawClientHandler(server, remotePath, out, progress,
                 options.readTimeout().toSeconds());
-        try (Connector connector = new Connector(options.transport(), options.tls())) {
+        try (Connector connector = new Connector(options.transport(), options.tls(), options.connectRetry())) {
             Channel ch = connector.connect(server, options.connectTimeout(), new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel c) {

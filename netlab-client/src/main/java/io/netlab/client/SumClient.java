@@ -57,8 +57,28 @@ public final class SumClient {
      */
     public static SumReply exchange(Endpoint server, SumRequest request, Duration timeout, Transport transport,
                                     ClientTls tls) throws ClientException, InterruptedException {
+        return exchange(server, request, timeout, transport, tls, Duration.ZERO);
+    }
+
+    /**
+     * Sends one request and waits for the reply, over TLS when {@code tls} is given.
+     *
+     * @param server    the sum server's host and port
+     * @param request   the client's name and number
+     * @param timeout   the time allowed to connect, and then for the reply
+     * @param transport the I/O transport
+     * @param tls       how to speak TLS, or {@code null} for plain TCP
+     * @param connectRetry how long a refused connection or a name that does not resolve is tried again before
+     *                  failing (zero: not at all); see {@link FetchOptions.Builder#connectRetry(Duration)}
+     * @return the server's reply (check its sum)
+     * @throws ClientException      REMOTE when the server answers with an error (e.g. OUT_OF_RANGE), CONNECT,
+     *                              PROTOCOL or INTERRUPTED otherwise
+     * @throws InterruptedException when the calling thread is interrupted
+     */
+    public static SumReply exchange(Endpoint server, SumRequest request, Duration timeout, Transport transport,
+                                    ClientTls tls, Duration connectRetry) throws ClientException, InterruptedException {
         CompletableFuture<SumReply> result = new CompletableFuture<>();
-        try (Connector connector = new Connector(transport, tls)) {
+        try (Connector connector = new Connector(transport, tls, connectRetry)) {
             Channel ch = connector.connect(server, timeout, new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel c) {

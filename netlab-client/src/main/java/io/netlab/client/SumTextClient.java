@@ -72,11 +72,31 @@ public final class SumTextClient {
      */
     public static SumReply exchange(Endpoint server, SumRequest request, Duration timeout, Transport transport,
                                     ClientTls tls) throws ClientException, InterruptedException {
+        return exchange(server, request, timeout, transport, tls, Duration.ZERO);
+    }
+
+    /**
+     * Sends one request as text and waits for the server's line.
+     *
+     * @param server    the sum server
+     * @param request   the name and number to send
+     * @param timeout   the connect and answer timeout
+     * @param transport the I/O transport
+     * @param tls       how to speak TLS, or {@code null} for plain TCP
+     * @param connectRetry how long a refused connection or a name that does not resolve is tried again before
+     *                  failing (zero: not at all); see {@link FetchOptions.Builder#connectRetry(Duration)}
+     * @return the server's name and number, and their sum with the request's number, computed here
+     * @throws ClientException LOCAL for a name with a line break, CONNECT, INTERRUPTED when the server closes without
+     *                         a line, PROTOCOL when its answer is not {@code NAME,NUMBER} (with what it looks like)
+     * @throws InterruptedException when the calling thread is interrupted
+     */
+    public static SumReply exchange(Endpoint server, SumRequest request, Duration timeout, Transport transport,
+                                    ClientTls tls, Duration connectRetry) throws ClientException, InterruptedException {
         if (request.name().indexOf('\n') >= 0 || request.name().indexOf('\r') >= 0) {
             throw new ClientException(ClientException.Kind.LOCAL, "name: contains a line break (expected: one line)");
         }
         CompletableFuture<String> line = new CompletableFuture<>();
-        try (Connector connector = new Connector(transport, tls)) {
+        try (Connector connector = new Connector(transport, tls, connectRetry)) {
             Channel ch = connector.connect(server, timeout, new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel c) {

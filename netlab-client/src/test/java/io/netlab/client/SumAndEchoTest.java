@@ -123,4 +123,42 @@ class SumAndEchoTest {
                     });
         }
     }
+
+    @Test
+    void aLineResetByAServerThatClosedAfterItsLastAnswerGoesOutAgainOnANewConnection() throws Exception {
+        // the textbook server answers once and closes; when its close arrives only after the next line went out, the
+        // client sees a reset, not a close: connection 1 answers a line, then resets on the next; connection 2 answers
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 5, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Thread server = new Thread(() -> {
+                try {
+                    try (java.net.Socket first = listener.accept()) {
+                        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                                first.getInputStream(), StandardCharsets.UTF_8));
+                        first.getOutputStream().write((in.readLine().toUpperCase(java.util.Locale.ROOT) + "\n")
+                                .getBytes(StandardCharsets.UTF_8));
+                        in.readLine();
+                        first.setSoLinger(true, 0);     // close() sends an RST
+                    }
+                    try (java.net.Socket second = listener.accept()) {
+                        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                                second.getInputStream(), StandardCharsets.UTF_8));
+                        second.getOutputStream().write((in.readLine().toUpperCase(java.util.Locale.ROOT) + "\n")
+                                .getBytes(StandardCharsets.UTF_8));
+                        second.shutdownOutput();
+                        in.readLine();
+                    }
+                } catch (java.io.IOException ignored) {
+                    // the test fails on the client's side
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            try (EchoClient client = EchoClient.connect(new Endpoint("127.0.0.1", listener.getLocalPort(), null),
+                    TIMEOUT, Transport.AUTO)) {
+                assertThat(client.send("first")).isEqualTo("FIRST");
+                assertThat(client.send("second")).isEqualTo("SECOND");
+            }
+            server.join(TimeUnit.SECONDS.toMillis(10));
+        }
+    }
 }

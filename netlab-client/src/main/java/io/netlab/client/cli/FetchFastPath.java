@@ -116,6 +116,7 @@ final class FetchFastPath {
                     case "--block-size" -> c.blockSize = number(value);
                     case "--timeout" -> c.common.timeout(number(value));
                     case "--connect-timeout" -> c.common.connectTimeout(number(value));
+                    case "--connect-retry" -> c.common.connectRetry(value);
                     case "--digest" -> c.digest = value;
                     case "--transport" -> c.common.transport = value;
                     case "--tls-ca" -> c.common.tlsCa = java.nio.file.Path.of(value);

@@ -59,7 +59,7 @@ final class ListCommand implements Callable<Integer> {
         }
         String dir = endpoint.path() == null ? "" : MultiFetchCommand.treePath(endpoint.path());
         FetchOptions options = FetchOptions.builder().connectTimeout(Duration.ofSeconds(common.connectTimeout))
-                .readTimeout(Duration.ofSeconds(common.timeout)).transport(common.transport(spec))
+                .connectRetry(common.connectRetry).readTimeout(Duration.ofSeconds(common.timeout)).transport(common.transport(spec))
                 .tls(common.tls(spec)).build();
         Endpoint server = endpoint;
         return NetlabClient.run(common, () -> {

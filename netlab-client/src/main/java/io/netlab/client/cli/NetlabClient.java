@@ -114,6 +114,8 @@ public final class NetlabClient implements Callable<Integer> {
 
         int connectTimeout = 10;
 
+        Duration connectRetry = Duration.ZERO;
+
         @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
                 description = "give up when the server is silent this long, 1 or more (default: ${DEFAULT-VALUE})")
         void timeout(int seconds) {
@@ -124,6 +126,13 @@ public final class NetlabClient implements Callable<Integer> {
                 description = "time allowed to connect, 1 or more (default: ${DEFAULT-VALUE})")
         void connectTimeout(int seconds) {
             connectTimeout = atLeast(mixee, "--connect-timeout", seconds, 1);
+        }
+
+        @Option(names = "--connect-retry", paramLabel = "DURATION", defaultValue = "0",
+                description = "when the connection is refused or the server's name does not resolve (yet), try again "
+                        + "for this long, e.g. 30s, 500ms, 2m (a bare number is seconds; default: 0, no retry)")
+        void connectRetry(String value) {
+            connectRetry = duration(mixee, "--connect-retry", value);
         }
 
         @Option(names = "--transport", paramLabel = "auto|epoll|nio", description = "I/O transport (default: auto, which is nio: the faster one for one connection)")
@@ -200,7 +209,8 @@ public final class NetlabClient implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--" + e.getMessage());
         }
         FetchOptions options = FetchOptions.builder().blockSize(blockSize).digest(algorithm).force(force)
-                .connectTimeout(Duration.ofSeconds(common.connectTimeout)).readTimeout(Duration.ofSeconds(common.timeout))
+                .connectTimeout(Duration.ofSeconds(common.connectTimeout)).connectRetry(common.connectRetry)
+                .readTimeout(Duration.ofSeconds(common.timeout))
                 .transport(common.transport(spec)).resume(resume).tls(common.tls(spec)).build();
         if (progress && noProgress) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--progress and --no-progress: choose one");
@@ -304,9 +314,9 @@ public final class NetlabClient implements Callable<Integer> {
                 }
                 SumReply reply = text
                         ? SumTextClient.exchange(endpoint, new SumRequest(n, k), Duration.ofSeconds(common.timeout),
-                                common.transport(spec), tls)
+                                common.transport(spec), tls, common.connectRetry)
                         : SumClient.exchange(endpoint, new SumRequest(n, k), Duration.ofSeconds(common.timeout),
-                                common.transport(spec), tls);
+                                common.transport(spec), tls, common.connectRetry);
                 long expected = (long) k + reply.value();
                 out.println("Client name:   " + PeerText.escape(n));
                 out.println("Server name:   " + PeerText.escape(reply.name()));
@@ -447,7 +457,7 @@ public final class NetlabClient implements Callable<Integer> {
             }
             FetchOptions options = FetchOptions.builder().blockSize(blockSize).digest(algorithm).force(overwrite)
                     .resume(resume).connectTimeout(Duration.ofSeconds(common.connectTimeout))
-                    .readTimeout(Duration.ofSeconds(common.timeout)).transport(common.transport(spec))
+                    .connectRetry(common.connectRetry).readTimeout(Duration.ofSeconds(common.timeout)).transport(common.transport(spec))
                     .tls(common.tls(spec)).build();
             String remotePath = remote;
             if (recursive) {
@@ -512,7 +522,7 @@ public final class NetlabClient implements Callable<Integer> {
             ClientTls tls = common.tls(spec);
             return run(common, () -> {
                 try (EchoClient client = EchoClient.connect(endpoint, Duration.ofSeconds(common.timeout),
-                        common.transport(spec), tls)) {
+                        common.transport(spec), tls, common.connectRetry)) {
                     if (text != null && !text.isEmpty()) {
                         // TEXT with line breaks (quoted, or $'...') goes line by line, one answer printed per line
                         String joined = String.join(" ", text);
@@ -545,6 +555,11 @@ public final class NetlabClient implements Callable<Integer> {
 
     /** Runs an action, turning every failure into one line on standard error and its {@link ExitCodes exit code}. */
     static int run(Common common, Action action) {
+        if (!common.connectRetry.isZero()) {
+            // a name that does not resolve yet (a container still starting) must be looked up again on the next
+            // try, not answered from the JVM's cache of failed lookups (10 s by default)
+            java.security.Security.setProperty("networkaddress.cache.negative.ttl", "0");
+        }
         try {
             return action.run();
         } catch (ClientException e) {
@@ -581,6 +596,40 @@ public final class NetlabClient implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), name + ": " + value + " (expected: >= " + min + ')');
         }
         return value;
+    }
+
+    /** The longest {@code --connect-retry}: a day. */
+    static final Duration MAX_CONNECT_RETRY = Duration.ofDays(1);
+
+    /**
+     * Reads a duration option: a whole number with an optional unit, {@code ms}, {@code s} (the default), {@code m}
+     * or {@code h}, e.g. {@code 30s}, {@code 500ms}, {@code 2m}; 0 up to a day.
+     *
+     * @param spec  the command, for the usage error
+     * @param name  the option's name, e.g. {@code --connect-retry}
+     * @param value what was given
+     * @return the duration
+     * @throws CommandLine.ParameterException {@code "--connect-retry: 30x (expected: a duration such as 30s, 500ms
+     *                                        or 2m, at most 24h)"}: exit 2
+     */
+    static Duration duration(CommandSpec spec, String name, String value) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,9})(ms|s|m|h)?").matcher(value.strip());
+        Duration d = null;
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            d = switch (unit) {
+                case "ms" -> Duration.ofMillis(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofSeconds(n);
+            };
+        }
+        if (d == null || d.compareTo(MAX_CONNECT_RETRY) > 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), name + ": " + value
+                    + " (expected: a duration such as 30s, 500ms or 2m, at most 24h)");
+        }
+        return d;
     }
 
     static Endpoint endpoint(CommandSpec spec, String text, boolean withPath) {

@@ -32,8 +32,8 @@ class FetchFastPathTest {
     /** Every field picocli fills for a fetch, as one comparable list. */
     private static List<Object> fields(NetlabClient c) {
         return List.of(String.valueOf(c.target), String.valueOf(c.local), c.blockSize, c.digest, c.force, c.progress,
-                c.noProgress, c.resume, c.raw, c.common.timeout, c.common.connectTimeout, c.common.transport,
-                c.common.verbose, c.recursive);
+                c.noProgress, c.resume, c.raw, c.common.timeout, c.common.connectTimeout, c.common.connectRetry,
+                c.common.transport, c.common.verbose, c.recursive);
     }
 
     private static void agree(String... args) {
@@ -77,6 +77,11 @@ class FetchFastPathTest {
         agree("-r", "h:1:dir", "y");
         agree("--recursive", "h:1:dir", "y");
         agree("--timeout", "5", "--connect-timeout=3", "h:1:x", "y");
+        agree("--connect-retry", "30s", "h:1:x", "y");
+        agree("--connect-retry=500ms", "h:1:x", "y");
+        agree("--connect-retry", "2m", "h:1:x", "y");
+        agree("--connect-retry", "45", "h:1:x", "y");
+        agree("--connect-retry=0", "h:1:x", "y");
         agree("--transport", "nio", "h:1:x", "y");
         agree("--transport=epoll", "h:1:x", "y");
         agree("h:1:x", "-q", "y", "--force", "--block-size", "1024", "--transport", "auto", "-v", "--timeout=1");
@@ -143,6 +148,10 @@ class FetchFastPathTest {
         leftToPicocli("--connect-timeout=0", "h:1:x", "y");
         leftToPicocli("-q", "--no-progress", "h:1:x", "y");
         leftToPicocli("-C", "--continue", "h:1:x", "y");
+        leftToPicocli("--connect-retry", "30x", "h:1:x", "y");
+        leftToPicocli("--connect-retry", "25h", "h:1:x", "y");
+        leftToPicocli("--connect-retry=", "h:1:x", "y");
+        leftToPicocli("--connect-retry", "1s", "--connect-retry", "2s", "h:1:x", "y");
     }
 
     @Test
@@ -153,7 +162,8 @@ class FetchFastPathTest {
                 {"--timeout", "1", "--timeout", "2", "h:1:x", "y"}, {"h:1:x", "y", "--block-size"},
                 {"--block-size", "1k", "h:1:x", "y"}, {"--block-size", "9999999999", "h:1:x", "y"},
                 {"-x", "h:1:x", "y"}, {"--digest", "-q", "h:1:x", "y"}, {"--timeout", "0", "h:1:x", "y"},
-                {"-q", "--no-progress", "h:1:x", "y"}}) {
+                {"-q", "--no-progress", "h:1:x", "y"}, {"--connect-retry", "30x", "h:1:x", "y"},
+                {"--connect-retry", "25h", "h:1:x", "y"}}) {
             assertThat(picocli(args)).as("picocli refuses %s", List.of(args)).isNull();
         }
         NetlabClient clustered = picocli("-qf", "h:1:x", "y");
