@@ -462,8 +462,8 @@ public final class NetlabClient implements Callable<Integer> {
             System.setProperty("io.netty.jfr.enabled", "false");
         }
         // one process, one connection: Netty's unpooled allocator frees each buffer when it is released, where the
-        // default pooling allocator keeps chunks of up to 10 MiB for reuse (peak RSS of a 1 GiB fetch 73 -> 56 MiB
-        // through bin/netlab-client, docs/performance.md); -Dio.netty.allocator.type=... still chooses
+        // default pooling allocator keeps chunks of up to 10 MiB for reuse (peak RSS of a 1 GiB fetch through
+        // bin/netlab-client 64 -> 54 MiB, docs/performance.md); -Dio.netty.allocator.type=... still chooses
         if (System.getProperty("io.netty.allocator.type") == null) {
             System.setProperty("io.netty.allocator.type", "unpooled");
         }
