@@ -82,8 +82,9 @@ final class Connector implements AutoCloseable {
                 .channel(transport.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
-                // big reads: a bulk transfer is read in up to 4 MiB per system call instead of Netty's default 64 KiB
-                .option(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(4096, 256 * 1024, 4 * 1024 * 1024));
+                // big reads: a bulk transfer is read in up to 2 MiB per system call instead of Netty's default 64 KiB
+                // (4 MiB measured no faster and held more memory: docs/performance.md, Memory of the client)
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(4096, 256 * 1024, 2 * 1024 * 1024));
         long start = System.nanoTime();
         long backoff = FIRST_BACKOFF_MILLIS;
         for (int attempt = 1; ; attempt++) {

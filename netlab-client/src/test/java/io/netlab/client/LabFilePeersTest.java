@@ -104,7 +104,8 @@ class LabFilePeersTest {
                 Progress.NONE);
         assertThat(missing.warnings()).singleElement().asString()
                 .startsWith("received 0 bytes: the file is empty, or the server refused the request");
-        assertThat(lab.printed()).contains("sent 'r1048577.bin' 1048577 bytes", "cannot send: [Errno 2] No such file");
+        String[] expected = {"sent 'r1048577.bin' 1048577 bytes", "cannot send: [Errno 2] No such file"};
+        assertThat(lab.printedOnceItContains(expected)).contains(expected);
     }
 
     @Test

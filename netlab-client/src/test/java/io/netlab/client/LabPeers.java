@@ -38,6 +38,21 @@ final class LabPeers implements AutoCloseable {
             }
         }
 
+        /**
+         * What it printed once every one of {@code lines} is there, or after at most 10 s: the server prints before it
+         * closes a connection, but its output reaches this JVM through a pipe and a reading thread, after the client
+         * may have seen the close.
+         */
+        String printedOnceItContains(String... lines) throws InterruptedException {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            String out = printed();
+            while (!java.util.Arrays.stream(lines).allMatch(out::contains) && System.nanoTime() < end) {
+                Thread.sleep(20);
+                out = printed();
+            }
+            return out;
+        }
+
         /** Waits at most {@code seconds} for the server to exit by itself; its exit code, or -1. */
         int awaitExit(int seconds) throws InterruptedException {
             return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;

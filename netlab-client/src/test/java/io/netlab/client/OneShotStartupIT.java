@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What a one-shot fetch through the client jar must not start (docs/performance.md): picocli beyond the three
  * classes the JVM loads to verify and launch the main class, Netty's JFR events, java.util.logging, the progress
- * bar. Class names from {@code -Xlog:class+load}; no timing is asserted.
+ * bar, a pooling buffer allocator. Class names from {@code -Xlog:class+load}; no timing is asserted.
  */
 class OneShotStartupIT {
     private static final Path CLIENT_JAR = Path.of(System.getProperty("netlab.client.jar", "target/netlab-client.jar"));
@@ -46,7 +46,7 @@ class OneShotStartupIT {
     }
 
     @Test
-    void aPlainFetchStartsNoPicocliNoJfrEventsNoJavaUtilLoggingAndNoProgressBar() throws Exception {
+    void aPlainFetchStartsNoPicocliNoJfrEventsNoJavaUtilLoggingNoProgressBarAndNoBufferPool() throws Exception {
         Path root = Files.createDirectories(tmp.resolve("served"));
         byte[] content = new byte[1024];
         new Random(8).nextBytes(content);
@@ -64,6 +64,9 @@ class OneShotStartupIT {
                     .doesNotContain("jdk.jfr.internal.MetadataRepository");
             assertThat(loaded).noneMatch(c -> c.startsWith("java.util.logging."));
             assertThat(loaded).noneMatch(c -> c.startsWith("me.tongfei."));
+            // one connection, one process: buffers from the unpooled allocator, no pool chunks kept (peak RSS)
+            assertThat(loaded).contains("io.netty.buffer.UnpooledByteBufAllocator")
+                    .doesNotContain("io.netty.buffer.AdaptivePoolingAllocator", "io.netty.buffer.PooledByteBufAllocator");
         }
     }
 }

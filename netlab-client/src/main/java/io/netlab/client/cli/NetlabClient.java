@@ -651,6 +651,12 @@ public final class NetlabClient implements Callable<Integer> {
         if (System.getProperty("io.netty.jfr.enabled") == null) {
             System.setProperty("io.netty.jfr.enabled", "false");
         }
+        // one process, one connection: Netty's unpooled allocator frees each buffer when it is released, where the
+        // default pooling allocator keeps chunks of up to 10 MiB for reuse (peak RSS of a 1 GiB fetch through
+        // bin/netlab-client 64 -> 54 MiB, docs/performance.md); -Dio.netty.allocator.type=... still chooses
+        if (System.getProperty("io.netty.allocator.type") == null) {
+            System.setProperty("io.netty.allocator.type", "unpooled");
+        }
         quietMachineId();
         // Netty's own warnings go to standard error, one line each; no logging framework to start
         io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(StderrLoggerFactory.forCommandLine());
