@@ -23,6 +23,21 @@ final class DialectHints {
     private DialectHints() {
     }
 
+    /**
+     * A file-service decoder's failure as the client's one line: a TLS server is named as such, any other failure
+     * becomes {@code "protocol error<after>: <what the decoder said><a hint at what the peer is>"}.
+     *
+     * @param after where the failure struck, e.g. {@code " after 10 of 20 bytes"}, or empty
+     */
+    static ClientException fileDecoderFailure(Throwable cause, String after) {
+        Throwable c = cause.getCause() instanceof io.netty.handler.codec.DecoderException ? cause.getCause() : cause;
+        if (isTlsServer(c.getMessage())) {
+            return new ClientException(ClientException.Kind.PROTOCOL, TLS_SERVER, cause);
+        }
+        return new ClientException(ClientException.Kind.PROTOCOL, "protocol error" + after + ": " + c.getMessage()
+                + forFileClient(String.valueOf(c.getMessage())), cause);
+    }
+
     /** Whether a failure's {@code message} (or a text answer) shows a TLS server's answer to a plain client. */
     static boolean isTlsServer(String message) {
         return message != null && message.contains(TLS_SERVER_SAYS);

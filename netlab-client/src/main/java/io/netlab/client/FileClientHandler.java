@@ -383,14 +383,8 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> imp
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof UnsupportedVersionException || cause instanceof DecoderException) {
-            Throwable c = cause.getCause() instanceof DecoderException ? cause.getCause() : cause;
-            if (DialectHints.isTlsServer(c.getMessage())) {
-                fail(ctx, new ClientException(ClientException.Kind.PROTOCOL, DialectHints.TLS_SERVER, cause));
-                return;
-            }
-            fail(ctx, new ClientException(ClientException.Kind.PROTOCOL, "protocol error"
-                    + (state == State.DATA ? " after " + (base + received) + " of " + (base + expected) + " bytes" : "")
-                    + ": " + c.getMessage() + DialectHints.forFileClient(String.valueOf(c.getMessage())), cause));
+            fail(ctx, DialectHints.fileDecoderFailure(cause,
+                    state == State.DATA ? " after " + (base + received) + " of " + (base + expected) + " bytes" : ""));
         } else if (cause instanceof IOException) {
             if (state == State.AWAIT_HEADER) {
                 unanswered = true;

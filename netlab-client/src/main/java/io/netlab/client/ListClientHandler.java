@@ -134,9 +134,7 @@ final class ListClientHandler extends SimpleChannelInboundHandler<FileFrame> imp
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof UnsupportedVersionException || cause instanceof DecoderException) {
-            Throwable c = cause.getCause() instanceof DecoderException ? cause.getCause() : cause;
-            fail(ctx, new ClientException(ClientException.Kind.PROTOCOL, "protocol error after " + entries.size()
-                    + " entries: " + c.getMessage() + DialectHints.forFileClient(String.valueOf(c.getMessage())), cause));
+            fail(ctx, DialectHints.fileDecoderFailure(cause, " after " + entries.size() + " entries"));
         } else if (cause instanceof IOException io) {
             if (!answered) {
                 unanswered = true;

@@ -221,13 +221,7 @@ final class UploadClientHandler extends ChannelDuplexHandler {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof UnsupportedVersionException || cause instanceof DecoderException) {
-            Throwable c = cause.getCause() instanceof DecoderException ? cause.getCause() : cause;
-            if (DialectHints.isTlsServer(c.getMessage())) {
-                fail(ctx, new ClientException(ClientException.Kind.PROTOCOL, DialectHints.TLS_SERVER, cause));
-                return;
-            }
-            fail(ctx, new ClientException(ClientException.Kind.PROTOCOL, "protocol error: " + c.getMessage()
-                    + DialectHints.forFileClient(String.valueOf(c.getMessage())), cause));
+            fail(ctx, DialectHints.fileDecoderFailure(cause, ""));
         } else if (cause instanceof IOException io) {
             fail(ctx, new ClientException(ClientException.Kind.INTERRUPTED, "upload interrupted after "
                     + (offset + sent()) + " of " + request.size() + " bytes: " + io.getMessage()

@@ -154,25 +154,8 @@ public final class FileRoot {
      * @throws FileAccessException with the code and message to send when the request is refused
      */
     public OpenFile open(String requested) throws FileAccessException {
-        Path relative = check(requested);
         String shown = PeerText.escape(requested);
-        Path real;
-        try {
-            real = root.resolve(relative).toRealPath();
-        } catch (NoSuchFileException e) {
-            throw new FileAccessException(ErrorCode.NOT_FOUND, shown + ": no such file on the server");
-        } catch (AccessDeniedException e) {
-            throw new FileAccessException(ErrorCode.ACCESS_DENIED, shown + ": permission denied on the server");
-        } catch (FileSystemException e) {
-            // e.g. "Not a directory" when a middle segment is a file, or a symlink loop
-            throw new FileAccessException(ErrorCode.NOT_FOUND, shown + ": " + reason(e));
-        } catch (IOException e) {
-            throw new FileAccessException(ErrorCode.IO_ERROR, shown + ": " + e.getMessage());
-        }
-        if (!real.startsWith(root)) {
-            throw new FileAccessException(ErrorCode.ACCESS_DENIED,
-                    shown + ": a symbolic link leads outside the served directory");
-        }
+        Path real = resolveInside(requested, shown, "file");
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(real, BasicFileAttributes.class);
@@ -213,16 +196,25 @@ public final class FileRoot {
         if (requested.isEmpty()) {
             return root;
         }
+        return resolveInside(requested, PeerText.escape(requested), "directory");
+    }
+
+    /**
+     * Checks a requested path and resolves it, links followed, to a real path that must still lie inside the root.
+     *
+     * @param what what a missing path is called in the refusal: {@code "file"} or {@code "directory"}
+     */
+    private Path resolveInside(String requested, String shown, String what) throws FileAccessException {
         Path relative = check(requested);
-        String shown = PeerText.escape(requested);
         Path real;
         try {
             real = root.resolve(relative).toRealPath();
         } catch (NoSuchFileException e) {
-            throw new FileAccessException(ErrorCode.NOT_FOUND, shown + ": no such directory on the server");
+            throw new FileAccessException(ErrorCode.NOT_FOUND, shown + ": no such " + what + " on the server");
         } catch (AccessDeniedException e) {
             throw new FileAccessException(ErrorCode.ACCESS_DENIED, shown + ": permission denied on the server");
         } catch (FileSystemException e) {
+            // e.g. "Not a directory" when a middle segment is a file, or a symlink loop
             throw new FileAccessException(ErrorCode.NOT_FOUND, shown + ": " + reason(e));
         } catch (IOException e) {
             throw new FileAccessException(ErrorCode.IO_ERROR, shown + ": " + e.getMessage());
