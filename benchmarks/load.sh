@@ -12,6 +12,8 @@
 # It reports the median aggregate MiB/s (N x size / wall time), the median p50 and p99 of the per-transfer times,
 # the netlab/nginx ratio, and each server's peak RSS over the whole run (VmHWM; nginx: the largest worker), and
 # writes benchmarks/results/load.csv and benchmarks/results/load.md. Only 127.0.0.1; every loop is bounded.
+# PIN=1 runs both servers on CPU 0 and every client (LoadDriver, the curls) on CPU 1 (taskset), so that the clients'
+# work is not counted against the server: the results go to load-pinned.md (load-none-pinned.md with DIGEST=none).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
@@ -21,6 +23,11 @@ shift $(( $# >= 2 ? 2 : $# ))
 ns=("$@"); [ ${#ns[@]} -gt 0 ] || ns=(1 10 50)
 results="$here/results"
 tag=${DIGEST:+-$DIGEST}
+srv_pin=(); cli_pin=()
+if [ "${PIN:-0}" = 1 ]; then
+  command -v taskset >/dev/null || { echo "PIN=1 needs taskset (util-linux)" >&2; exit 2; }
+  srv_pin=(taskset -c 0); cli_pin=(taskset -c 1); tag="$tag-pinned"
+fi
 mkdir -p "$results"
 
 need=()
@@ -51,7 +58,7 @@ chmod 644 "$work/root/big.bin"
 size=$((size_mib * 1048576))
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-java -jar "$top/netlab-server/target/netlab-server.jar" 0 --root "$work/root" --bind 127.0.0.1 \
+"${srv_pin[@]}" java -jar "$top/netlab-server/target/netlab-server.jar" 0 --root "$work/root" --bind 127.0.0.1 \
   --max-connections-per-client 1024 >"$work/netlab.log" 2>&1 &
 netlab_pid=$!; pids+=("$netlab_pid")
 for _ in $(seq 1 200); do grep -qs 'listening on' "$work/netlab.log" && break; sleep 0.05; done
@@ -76,14 +83,14 @@ http {
   server { listen 127.0.0.1:$GP; root $work/root; }
 }
 CONF
-"$NGINX" -c "$work/nginx.conf" -e "$work/nginx-error.log" 2>/dev/null || "$NGINX" -c "$work/nginx.conf"
+"${srv_pin[@]}" "$NGINX" -c "$work/nginx.conf" -e "$work/nginx-error.log" 2>/dev/null || "${srv_pin[@]}" "$NGINX" -c "$work/nginx.conf"
 for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$GP/" && break; sleep 0.05; done
 
 # netlab N: one LoadDriver run; prints "wall_ms p50_ms p99_ms"
 run_netlab() {
   local line
   # benchmarks.jar carries logback for JMH without a configuration: keep only the result line
-  line=$(timeout 600 java -cp "$here/target/benchmarks.jar" io.netlab.bench.LoadDriver 127.0.0.1 "$NP" big.bin "$1" \
+  line=$(timeout 600 "${cli_pin[@]}" java -cp "$here/target/benchmarks.jar" io.netlab.bench.LoadDriver 127.0.0.1 "$NP" big.bin "$1" \
     1048576 "${DIGEST:-crc32c}" 2>"$work/driver.err" | grep '^n=' || true)
   echo "$line" | grep -q 'failures=0' || { echo "netlab: $line" >&2; exit 1; }
   echo "$line" | sed -E 's/.*wall_ms=([0-9]+).*p50_ms=([0-9]+) p99_ms=([0-9]+).*/\1 \2 \3/'
@@ -94,7 +101,7 @@ run_nginx() {
   rm -f "$work"/curl.*
   t0=$(date +%s%N)
   for i in $(seq 1 "$n"); do
-    timeout 600 curl -sf -o /dev/null -w '%{size_download} %{time_total}\n' "http://127.0.0.1:$GP/big.bin" >"$work/curl.$i" &
+    timeout 600 "${cli_pin[@]}" curl -sf -o /dev/null -w '%{size_download} %{time_total}\n' "http://127.0.0.1:$GP/big.bin" >"$work/curl.$i" &
     curls+=("$!")
   done
   for i in "${curls[@]}"; do wait "$i" || { echo "nginx: a curl failed" >&2; exit 1; }; done
@@ -135,7 +142,8 @@ rows = list(csv.DictReader(open(sys.argv[1])))
 size, rounds, nh, gh = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 model = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), '?')
 print(f"Load run of {datetime.date.today()} on {os.cpu_count()} cores ({model}), kernel {platform.release()}: "
-      f"{size} MiB file, medians of {rounds} interleaved rounds, benchmarks/load.sh.\n")
+      f"{size} MiB file, medians of {rounds} interleaved rounds, benchmarks/load.sh"
+      + (" with PIN=1: both servers on CPU 0, all clients on CPU 1" if os.environ.get('PIN') == '1' else "") + ".\n")
 print("| N | netlab MiB/s | nginx MiB/s | netlab/nginx | netlab p50 / p99 ms | nginx p50 / p99 ms |")
 print("|---|---|---|---|---|---|")
 for n in sorted({int(r['n']) for r in rows}):
