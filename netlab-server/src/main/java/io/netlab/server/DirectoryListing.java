@@ -197,6 +197,9 @@ final class DirectoryListing implements ChunkedInput<FileFrame> {
     /** The entry for one directory member, or null when its name cannot be sent. */
     private ListEntry entry(Path p, String prefix) {
         String name = p.getFileName().toString();
+        if (Uploads.isTemporaryName(name)) {
+            return null;        // an upload's temporary file or record: unverified, never listed (nor served)
+        }
         String path = prefix + name;
         ListEntry.Kind kind;
         long size = 0;
@@ -210,7 +213,8 @@ final class DirectoryListing implements ChunkedInput<FileFrame> {
                 try {
                     Path real = p.toRealPath();
                     BasicFileAttributes target = Files.readAttributes(real, BasicFileAttributes.class);
-                    if (real.startsWith(root) && target.isRegularFile()) {
+                    if (real.startsWith(root) && target.isRegularFile()
+                            && !Uploads.isTemporaryName(real.getFileName().toString())) {
                         kind = ListEntry.Kind.FILE;
                         size = target.size();
                         modified = target.lastModifiedTime().toMillis();

@@ -206,6 +206,12 @@ public final class FileRoot {
      */
     private Path resolveInside(String requested, String shown, String what) throws FileAccessException {
         Path relative = check(requested);
+        for (Path segment : relative) {
+            if (Uploads.isTemporaryName(segment.toString())) {
+                // an upload in progress (or cut): unverified bytes, never served
+                throw new FileAccessException(ErrorCode.NOT_FOUND, shown + ": no such " + what + " on the server");
+            }
+        }
         Path real;
         try {
             real = root.resolve(relative).toRealPath();
@@ -222,6 +228,12 @@ public final class FileRoot {
         if (!real.startsWith(root)) {
             throw new FileAccessException(ErrorCode.ACCESS_DENIED,
                     shown + ": a symbolic link leads outside the served directory");
+        }
+        for (Path segment : root.relativize(real)) {
+            if (Uploads.isTemporaryName(segment.toString())) {
+                // a link to an upload's temporary file
+                throw new FileAccessException(ErrorCode.NOT_FOUND, shown + ": no such " + what + " on the server");
+            }
         }
         return real;
     }

@@ -35,8 +35,10 @@ import java.util.Locale;
  * any byte that arrives while the transfer runs (a second request, anything) is a protocol error
  * that closes the connection at once — no ERROR frame, which would queue behind the data, and nothing kept per
  * extra request. After a refusal, what else arrives is dropped until the connection closes.
- * <p>A {@link PutRequest} (an upload) is handed to an {@link UploadHandler}, which goes in front of this handler and
- * receives the upload's data; the connection closes after its answer.
+ * <p>A {@link PutRequest} (an upload) is handed to an {@link UploadHandler}, which goes in front of this handler,
+ * receives the upload's data and answers; after PUT_DONE (and the refusals {@link KeepAlive#keeps} names) the next
+ * request is awaited, as after a fetch. While PUT_DONE is being written the decoder is out of the pipeline, so a
+ * byte sent behind FILE_END closes the connection.
  */
 final class FileServerHandler extends ChannelInboundHandlerAdapter {
     private static final Logger logger = LoggerFactory.getLogger(FileServerHandler.class);
@@ -237,13 +239,8 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** From now on every byte is a protocol error, seen at once: no more decoding, no more holding back. */
     private static void acceptNothingMore(ChannelHandlerContext ctx) {
-        for (String name : new String[] {PipelineNames.BACKPRESSURE, PipelineNames.FRAME_DECODER}) {
-            if (ctx.pipeline().get(name) != null) {
-                ctx.pipeline().remove(name);      // what it still holds comes here
-            }
-        }
+        KeepAlive.acceptNothingMore(ctx);
     }
 
     private static void closeQuietly(FileRoot.OpenFile file) {
@@ -280,8 +277,8 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
         }
         if (state != State.AWAIT_REQUEST) {
             logger.debug("{} after its request: {}", ctx.channel(), cause.toString());
-            if (state == State.SENDING) {
-                ctx.close();
+            if (state == State.SENDING || state == State.UPLOADING) {
+                ctx.close();        // (an upload's own failures stop at its UploadHandler: this one could not start)
             }
             return;
         }

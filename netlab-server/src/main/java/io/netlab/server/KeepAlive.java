@@ -42,6 +42,19 @@ final class KeepAlive {
     }
 
     /**
+     * From now on, until {@link #awaitNext}, every byte is a protocol error, seen at once: the frame decoder and the
+     * backpressure handler leave the pipeline (what the decoder still holds goes on, undecoded, to the handlers
+     * behind it, which close the connection on it).
+     */
+    static void acceptNothingMore(ChannelHandlerContext ctx) {
+        for (String name : new String[] {PipelineNames.BACKPRESSURE, PipelineNames.FRAME_DECODER}) {
+            if (ctx.pipeline().get(name) != null) {
+                ctx.pipeline().remove(name);
+            }
+        }
+    }
+
+    /**
      * Puts the frame decoder and the backpressure handler back in front of the handler at {@code ctx} (where they
      * were: before the frame encoder), and times the next request from its first byte.
      */

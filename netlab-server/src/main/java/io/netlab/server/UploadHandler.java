@@ -44,7 +44,11 @@ import java.util.Locale;
 final class UploadHandler extends ChannelInboundHandlerAdapter {
     private static final Logger logger = LoggerFactory.getLogger(UploadHandler.class);
 
-    private enum State { CHECKING, RECEIVING, DONE }
+    /**
+     * CHECKING until PUT_READY; RECEIVING the data; ANSWERING from a verified FILE_END (or a refusal) until that answer
+     * is written and the next request is awaited; FAILED after an ERROR, closing.
+     */
+    private enum State { CHECKING, RECEIVING, ANSWERING, FAILED }
 
     private final Uploads uploads;
     private final PutRequest request;
@@ -90,6 +94,10 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
                     e.getMessage(), e.code());
             answerRefusal(ctx, e.code(), e.getMessage());
             return;
+        } catch (RuntimeException e) {
+            logger.warn("{} cannot check the upload of {}", ClientAddress.of(ctx.channel()), shownRequest(), e);
+            answerRefusal(ctx, ErrorCode.IO_ERROR, shownRequest() + ": cannot write on the server: " + e);
+            return;
         }
         try {
             uploads.sweep(target.path().getParent());
@@ -108,30 +116,40 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             file = Uploads.openTemp(target, request, offset);
+            if (offset == 0) {
+                ready(ctx, request.digest().newDigest());
+                return;
+            }
+            // CONTINUE: the whole-file digest begins with the bytes already held, read back from the disk
+            PrefixDigester.digest(ctx, file, offset, request.digest()).addListener(f -> {
+                if (state != State.CHECKING) {
+                    return;
+                }
+                if (f.isSuccess()) {
+                    ready(ctx, (DigestAlgorithm.Digest) f.getNow());
+                } else if (!(f.cause() instanceof ClosedChannelException)) {
+                    fail(ctx, ErrorCode.IO_ERROR, target.shown() + ": read failed on the server: "
+                            + f.cause().getMessage(), true);
+                }
+            });
+        } catch (RuntimeException e) {
+            // a bug or an unexpected platform refusal: the claim is released and the client told, never left waiting
+            logger.warn("{} cannot start the upload of {}", ClientAddress.of(ctx.channel()), target.shown(), e);
+            if (state == State.CHECKING) {
+                closeFile();
+                uploads.release(target);
+                target = null;
+                answerRefusal(ctx, ErrorCode.IO_ERROR, shownRequest() + ": cannot write on the server: " + e);
+            } else {
+                fail(ctx, ErrorCode.IO_ERROR, shownRequest() + ": cannot write on the server: " + e, false);
+            }
         } catch (IOException e) {
             logger.warn("{} cannot start the upload of {}: {}", ClientAddress.of(ctx.channel()), target.shown(),
                     e.toString());
             uploads.release(target);
             target = null;
             answerRefusal(ctx, ErrorCode.IO_ERROR, shownRequest() + ": cannot write on the server: " + e.getMessage());
-            return;
         }
-        if (offset == 0) {
-            ready(ctx, request.digest().newDigest());
-            return;
-        }
-        // CONTINUE: the whole-file digest begins with the bytes already held, read back from the disk
-        PrefixDigester.digest(ctx, file, offset, request.digest()).addListener(f -> {
-            if (state != State.CHECKING) {
-                return;
-            }
-            if (f.isSuccess()) {
-                ready(ctx, (DigestAlgorithm.Digest) f.getNow());
-            } else if (!(f.cause() instanceof ClosedChannelException)) {
-                fail(ctx, ErrorCode.IO_ERROR, target.shown() + ": read failed on the server: " + f.cause().getMessage(),
-                        true);
-            }
-        });
     }
 
     /** Answers PUT_READY and lets the data in. */
@@ -155,8 +173,14 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
+            if (state == State.FAILED) {
+                return;      // failed, closing after the ERROR: what still comes is dropped (a lingering close)
+            }
             if (state != State.RECEIVING) {
-                return;      // refused or failed: nothing more is read into the file
+                // before PUT_READY, or while PUT_DONE or a refusal is being written: the client sent more than it
+                // may (requests are not pipelined; data only after PUT_READY)
+                protocolError(ctx, msg);
+                return;
             }
             if (msg instanceof FileChunk chunk) {
                 ByteBuf content = chunk.content();
@@ -242,7 +266,7 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
                     + "; nothing installed", true);
             return;
         }
-        state = State.DONE;
+        state = State.ANSWERING;
         FileAlreadyExistsException appeared = null;
         try {
             file.force(true);
@@ -270,22 +294,54 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
         logger.info("{} received {} ({}{}) in {}", ClientAddress.of(ctx.channel()), target.shown(),
                 LogFormat.bytes(request.size()), offset == 0 ? "" : " from byte " + offset,
                 LogFormat.secondsAndRate(received, nanos));
-        endUpload(ctx);
-        ctx.writeAndFlush(new PutDone(request.size(), request.digest(), value)).addListener(f -> {
-            if (f.isSuccess()) {
-                leave(ctx);
-                afterAnswer.run();
+        answer(ctx, new PutDone(request.size(), request.digest(), value), true);
+    }
+
+    /**
+     * Writes the answer that ends this upload (PUT_DONE, or a refusal before any data). While it is being written
+     * the frame decoder and the backpressure handler are out of the pipeline, as for a fetch: any byte that arrives
+     * (a request pipelined behind FILE_END, anything) reaches this handler and closes the connection. Once the
+     * answer is out and {@code keep}, this handler leaves and the file handler awaits the next request, which puts a
+     * fresh decoder back ({@link KeepAlive#awaitNext}); otherwise the connection closes.
+     */
+    private void answer(ChannelHandlerContext ctx, Object frame, boolean keep) {
+        state = State.ANSWERING;
+        ctx.writeAndFlush(frame).addListener(f -> {
+            if (f.isSuccess() && keep) {
+                // on the event loop's next turn: after the decoder has passed on what it still held (when the
+                // write completed at once, inside its channelRead)
+                ctx.executor().execute(() -> {
+                    if (ctx.channel().isActive() && !ctx.isRemoved()) {
+                        leave(ctx);
+                        afterAnswer.run();
+                    }
+                });
             } else {
                 ctx.close();
             }
         });
+        KeepAlive.acceptNothingMore(ctx);
     }
 
-    /** Stops the decoder taking data and takes this handler out of the pipeline. */
-    private static void endUpload(ChannelHandlerContext ctx) {
-        if (ctx.pipeline().get(PipelineNames.FRAME_DECODER) instanceof FileFrameDecoder decoder) {
-            decoder.endUpload().coalesceData(false);
+    /** A frame or bytes where none may come: closes at once (no ERROR, which would queue behind the answer). */
+    private void protocolError(ChannelHandlerContext ctx, Object msg) {
+        if (!ctx.channel().isActive()) {
+            return;
         }
+        if (state == State.CHECKING) {
+            // before PUT_READY: the claim goes, the temporary file stays for a CONTINUE
+            fail(ctx, ErrorCode.ILLEGAL_OPERATION, "unexpected " + shown(msg) + " before PUT_READY (expected: "
+                    + "nothing until the server answers the PUT_REQUEST)", false);
+            return;
+        }
+        logger.info("{} protocol error: sent {} while its upload was being answered (expected: nothing until the "
+                + "answer, requests are not pipelined): closing", ClientAddress.of(ctx.channel()), shown(msg));
+        state = State.FAILED;
+        ctx.close();
+    }
+
+    private static String shown(Object msg) {
+        return msg instanceof ByteBuf buf ? buf.readableBytes() + " more bytes" : String.valueOf(msg);
     }
 
     private static void leave(ChannelHandlerContext ctx) {
@@ -296,26 +352,19 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
 
     /** A refusal before any data: ERROR, then the file handler's next step or a close. */
     private void answerRefusal(ChannelHandlerContext ctx, ErrorCode code, String message) {
-        state = State.DONE;
         if (!ctx.channel().isActive()) {
+            state = State.FAILED;
             return;
         }
-        ctx.writeAndFlush(new FileError(code, message)).addListener(f -> {
-            if (f.isSuccess() && KeepAlive.keeps(code)) {
-                leave(ctx);
-                afterAnswer.run();
-            } else {
-                ctx.close();
-            }
-        });
+        answer(ctx, new FileError(code, message), KeepAlive.keeps(code));
     }
 
     /** The upload failed: the temporary file is removed ({@code discard}) or kept for CONTINUE; ERROR, then close. */
     private void fail(ChannelHandlerContext ctx, ErrorCode code, String message, boolean discard) {
-        if (state == State.DONE) {
+        if (state == State.FAILED || state == State.ANSWERING) {
             return;
         }
-        state = State.DONE;
+        state = State.FAILED;
         closeFile();
         if (discard) {
             Uploads.discard(target);
@@ -374,8 +423,8 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (state != State.DONE && target != null) {
-            state = State.DONE;
+        if ((state == State.CHECKING || state == State.RECEIVING) && target != null) {
+            state = State.FAILED;
             closeFile();
             uploads.release(target);
             logger.info("{} stopped uploading {} after {} of {} bytes: its temporary file stays for --continue",

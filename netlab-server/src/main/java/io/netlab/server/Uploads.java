@@ -45,6 +45,14 @@ final class Uploads {
     static final String TEMP_SUFFIX = ".netlab-upload";
     /** Its record's suffix, after the temporary file's name. */
     static final String META_SUFFIX = ".meta";
+
+    /**
+     * {@return whether a file name is one of the server's hidden upload names, {@code .NAME.netlab-upload} or
+     * {@code .NAME.netlab-upload.meta}: never listed, never served, never the target of a PUT}
+     */
+    static boolean isTemporaryName(String name) {
+        return name.startsWith(".") && (name.endsWith(TEMP_SUFFIX) || name.endsWith(TEMP_SUFFIX + META_SUFFIX));
+    }
     /** The default largest upload on a writable server: 1 GiB. */
     static final long DEFAULT_MAX_UPLOAD = 1L << 30;
     /** The default free space an upload must leave: 64 MiB. */
@@ -252,9 +260,21 @@ final class Uploads {
             }
             BasicFileAttributes a = Files.readAttributes(target.temp(), BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS);
-            return a.isRegularFile() && a.size() <= request.size() ? a.size() : 0;
+            return a.isRegularFile() && a.size() <= request.size() && !linkedElsewhere(target.temp()) ? a.size() : 0;
         } catch (IOException | RuntimeException none) {
             return 0;
+        }
+    }
+
+    /**
+     * {@return whether a temporary file has another name too: left after an install whose removal of it failed, it
+     * is the installed file, and must never be written into}
+     */
+    private static boolean linkedElsewhere(Path temp) {
+        try {
+            return ((Number) Files.getAttribute(temp, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue() > 1;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException unknown) {
+            return false;
         }
     }
 
@@ -271,6 +291,10 @@ final class Uploads {
     static FileChannel openTemp(Target target, PutRequest request, long offset) throws IOException {
         Set<OpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ,
                 LinkOption.NOFOLLOW_LINKS);
+        if (offset == 0) {
+            // a fresh file, never one opened anew: a name left behind by an install may be the installed file
+            Files.deleteIfExists(target.temp());
+        }
         FileChannel ch;
         try {
             ch = FileChannel.open(target.temp(), options,
@@ -317,7 +341,6 @@ final class Uploads {
         } else {
             try {
                 Files.createLink(target.path(), target.temp());
-                Files.delete(target.temp());
             } catch (FileAlreadyExistsException e) {
                 throw e;
             } catch (UnsupportedOperationException | FileSystemException noHardLinks) {
@@ -328,10 +351,25 @@ final class Uploads {
                     throw new FileAlreadyExistsException(target.path().toString());
                 }
                 Files.move(target.temp(), target.path(), StandardCopyOption.ATOMIC_MOVE);
+                removeLeftover(target.meta());
+                syncDirectory(target.path().getParent());
+                return;
             }
+            // installed: the verified file is under its final name. A temporary name that cannot be removed now
+            // does not undo that (the answer stays PUT_DONE); it is hidden, and the sweep removes it later.
+            removeLeftover(target.temp());
         }
-        Files.deleteIfExists(target.meta());
+        removeLeftover(target.meta());
         syncDirectory(target.path().getParent());
+    }
+
+    /** Removes a temporary name after the install; a failure is logged, the install stands. */
+    private static void removeLeftover(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            logger.warn("installed, but cannot remove {}: {} (hidden; swept later)", p, e.toString());
+        }
     }
 
     /** Makes the new name durable (fsync of the directory), where the platform allows it. */
@@ -359,8 +397,7 @@ final class Uploads {
         swept.put(dir, now);
         FileTime before = FileTime.fromMillis(System.currentTimeMillis() - policy.staleAfter.toMillis());
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
-                p -> p.getFileName().toString().startsWith(".") && (p.getFileName().toString().endsWith(TEMP_SUFFIX)
-                        || p.getFileName().toString().endsWith(TEMP_SUFFIX + META_SUFFIX)))) {
+                p -> isTemporaryName(p.getFileName().toString()))) {
             for (Path p : entries) {
                 String n = p.getFileName().toString();
                 String temp = n.endsWith(META_SUFFIX) ? n.substring(0, n.length() - META_SUFFIX.length()) : n;

@@ -121,6 +121,26 @@ class FileRootTest {
     }
 
     @Test
+    void anUploadsTemporaryFilesAreNotFoundInEveryDialect() throws Exception {
+        // the netlab, raw and HTTP dialects all open files through FileRoot.open
+        Files.writeString(rootDir.resolve(".up.bin.netlab-upload"), "unverified");
+        Files.writeString(rootDir.resolve(".up.bin.netlab-upload.meta"), "netlab-upload 1\n");
+        Files.createDirectories(rootDir.resolve(".d.netlab-upload"));
+        Files.writeString(rootDir.resolve(".d.netlab-upload/in.txt"), "x");
+        Files.createSymbolicLink(rootDir.resolve("link.bin"), rootDir.resolve(".up.bin.netlab-upload"));
+        for (String p : new String[] {".up.bin.netlab-upload", ".up.bin.netlab-upload.meta", ".d.netlab-upload/in.txt",
+                "link.bin"}) {
+            assertThat(refusal(p)).as(p).isEqualTo(ErrorCode.NOT_FOUND);
+        }
+        assertThatThrownBy(() -> root.listable(".d.netlab-upload")).isInstanceOf(FileAccessException.class);
+        // a name that only looks alike is served
+        Files.writeString(rootDir.resolve("notes.netlab-upload"), "mine");
+        FileRoot.OpenFile served = root.open("notes.netlab-upload");
+        assertThat(served.size()).isEqualTo(4);
+        served.channel().close();
+    }
+
+    @Test
     void messagesNeverShowTheServersAbsolutePaths() {
         try {
             root.open("escape/../../x");

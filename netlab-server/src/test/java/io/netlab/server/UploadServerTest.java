@@ -108,6 +108,115 @@ class UploadServerTest {
         assertThat(mode).doesNotContain(PosixFilePermission.OTHERS_WRITE).contains(PosixFilePermission.OWNER_WRITE);
     }
 
+    /**
+     * The frames the server sends until it closes the connection; fails if it neither sends nor closes within the
+     * socket timeout (shorter than the idle timeout, which would close it too).
+     */
+    private static java.util.List<Integer> framesUntilClosed(RawClient c) throws Exception {
+        c.setTimeout(8000);
+        java.util.List<Integer> types = new java.util.ArrayList<>();
+        try {
+            while (true) {
+                types.add(c.readFrame().type());
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            throw new AssertionError("the server neither answered nor closed the connection after " + types, e);
+        } catch (java.io.IOException closedOrReset) {
+            return types;
+        }
+    }
+
+    @Test
+    void aRequestPipelinedRightBehindFileEndClosesTheConnection() throws Exception {
+        writable();
+        Files.writeString(root.resolve("a.txt"), "alpha\n");
+        byte[] content = random(10_000);
+        try (RawClient c = client()) {
+            c.send(RawClient.putRequest("p.bin", content.length, 4096, CRC32C, 0));
+            ready(c.readFrame());
+            // the data, FILE_END and a FILE_REQUEST in one write: requests are not pipelined
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            all.writeBytes(RawClient.data(content, 4096));
+            all.writeBytes(RawClient.endCrc32c(content.length, content));
+            all.writeBytes(RawClient.fileRequest("a.txt", 1024, 0, CRC32C));
+            c.send(all.toByteArray());
+            // PUT_DONE (unless the close overtook it), then the close: never the file, never a wait
+            assertThat(framesUntilClosed(c)).isSubsetOf(RawClient.TYPE_PUT_DONE);
+        }
+        assertThat(Files.readAllBytes(root.resolve("p.bin"))).isEqualTo(content);     // verified before the answer
+        assertThat(names(root)).containsExactly("a.txt", "p.bin");
+    }
+
+    @Test
+    void aRequestPipelinedBehindARefusedPutClosesTheConnection() throws Exception {
+        writable();
+        Files.writeString(root.resolve("a.txt"), "alpha\n");
+        try (RawClient c = client()) {
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            all.writeBytes(RawClient.putRequest("a.txt", 5, 1024, CRC32C, 0));        // ALREADY_EXISTS: kept
+            all.writeBytes(RawClient.fileRequest("a.txt", 1024, 0, CRC32C));
+            c.send(all.toByteArray());
+            RawClient.Frame f = c.readFrame();
+            assertError(f, ErrorCode.ALREADY_EXISTS, "a.txt");
+            assertThat(framesUntilClosed(c)).isEmpty();
+        }
+    }
+
+    @Test
+    void aFrameWhileAContinueIsBeingCheckedIsAProtocolError() throws Exception {
+        writable();
+        byte[] content = random(10_000);
+        try (RawClient c = client()) {
+            c.send(RawClient.putRequest("k.bin", content.length, 1000, CRC32C, 0));
+            ready(c.readFrame());
+            c.send(RawClient.data(Arrays.copyOf(content, 4000), 1000));
+        }
+        Path temp = root.resolve(".k.bin.netlab-upload");
+        await(() -> Files.exists(temp) && Files.size(temp) == 4000 && claimFree("k.bin"));
+        try (RawClient c = client()) {
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            all.writeBytes(RawClient.putRequest("k.bin", content.length, 1000, CRC32C, PutFlags.CONTINUE));
+            all.writeBytes(RawClient.fileRequest("k.bin", 1024, 0, CRC32C));     // before PUT_READY: not allowed
+            c.send(all.toByteArray());
+            RawClient.Frame f = c.readFrame();
+            assertThat(f.type()).as("an ERROR, not a PUT_READY").isEqualTo(RawClient.TYPE_ERROR);
+            assertThat(ErrorCode.valueOf(f.errorCode())).isEqualTo(ErrorCode.ILLEGAL_OPERATION);
+            assertThat(framesUntilClosed(c)).isEmpty();
+        }
+        await(() -> claimFree("k.bin"));
+        assertThat(Files.size(temp)).isEqualTo(4000);       // kept for a later CONTINUE
+    }
+
+    @Test
+    void temporaryFilesOfAnUploadAreNeitherListedNorServed() throws Exception {
+        writable();
+        byte[] content = random(10_000);
+        Files.createDirectories(root.resolve("sub"));
+        try (RawClient c = client()) {
+            c.send(RawClient.putRequest("sub/t.bin", content.length, 1000, CRC32C, 0));
+            ready(c.readFrame());
+            c.send(RawClient.data(Arrays.copyOf(content, 4000), 1000));
+            Path temp = root.resolve("sub/.t.bin.netlab-upload");
+            await(() -> Files.exists(temp) && Files.size(temp) == 4000);
+            try (RawClient other = client()) {
+                other.send(RawClient.listRequest("", 1));      // recursive
+                RawClient.Frame f;
+                java.util.List<String> listed = new java.util.ArrayList<>();
+                while ((f = other.readFrame()).type() == RawClient.TYPE_LIST_ENTRY) {
+                    listed.add(new String(f.body(), StandardCharsets.UTF_8));
+                }
+                assertThat(f.type()).isEqualTo(RawClient.TYPE_LIST_END);
+                assertThat(listed).hasSize(1).allSatisfy(e -> assertThat(e).endsWith("sub"));
+                for (String hidden : new String[] {"sub/.t.bin.netlab-upload", "sub/.t.bin.netlab-upload.meta"}) {
+                    other.send(RawClient.fileRequest(hidden, 1024, 0, CRC32C));
+                    assertError(other.readFrame(), ErrorCode.NOT_FOUND, "no such file on the server");
+                }
+                other.send(RawClient.listRequest("sub", 0));
+                assertThat(other.readFrame().type()).isEqualTo(RawClient.TYPE_LIST_END);
+            }
+        }
+    }
+
     @Test
     void aReadOnlyServerSaysSoBeforeAnyData() throws Exception {
         start(b -> b);
@@ -172,6 +281,7 @@ class UploadServerTest {
             {"dir", "NOT_A_FILE", "is a directory"},
             {"dir/", "BAD_REQUEST", "expected: a file name at its end"},
             {".x.netlab-upload", "BAD_REQUEST", "kept for the server's temporary files"},
+            {"dir/.x.netlab-upload.meta", "BAD_REQUEST", "kept for the server's temporary files"},
         };
         for (String[] k : cases) {
             try (RawClient c = client()) {
