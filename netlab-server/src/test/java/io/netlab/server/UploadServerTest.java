@@ -147,6 +147,63 @@ class UploadServerTest {
         assertThat(names(root)).containsExactly("a.txt", "p.bin");
     }
 
+    /** An upload whose data pauses longer than the request timeout (but not the idle timeout). */
+    private static RawClient.Frame slowUpload(RawClient c, String name) throws Exception {
+        byte[] content = random(10_000);
+        c.send(RawClient.putRequest(name, content.length, 4096, CRC32C, 0));
+        ready(c.readFrame());
+        byte[] data = RawClient.data(content, 4096);
+        c.send(Arrays.copyOf(data, 100));
+        Thread.sleep(1500);
+        c.send(Arrays.copyOfRange(data, 100, data.length)).send(RawClient.endCrc32c(content.length, content));
+        return c.readFrame();
+    }
+
+    @Test
+    void aSlowUploadCompletesAsTheFirstRequestAndAfterAListing() throws Exception {
+        start(b -> b.writable(true).minFreeSpace(0).requestTimeout(Duration.ofMillis(1000)));
+        try (RawClient c = client()) {
+            RawClient.Frame f = slowUpload(c, "first.bin");
+            assertThat(f.type()).as(f.type() == RawClient.TYPE_ERROR ? f.errorMessage() : "")
+                    .isEqualTo(RawClient.TYPE_PUT_DONE);
+        }
+        try (RawClient c = client()) {
+            c.send(RawClient.listRequest("", 0));
+            while (c.readFrame().type() != RawClient.TYPE_LIST_END) {
+                // entries
+            }
+            RawClient.Frame f = slowUpload(c, "second.bin");
+            assertThat(f.type()).as(f.type() == RawClient.TYPE_ERROR ? f.errorMessage() : "")
+                    .isEqualTo(RawClient.TYPE_PUT_DONE);
+        }
+    }
+
+    @Test
+    void aKeptRefusalThenAnUploadThenAFetchThenAnotherUploadOnOneConnection() throws Exception {
+        writable();
+        Files.writeString(root.resolve("a.txt"), "alpha\n");
+        byte[] content = random(5000);
+        try (RawClient c = client()) {
+            c.send(RawClient.putRequest("a.txt", content.length, 4096, CRC32C, 0));
+            assertError(c.readFrame(), ErrorCode.ALREADY_EXISTS, "a.txt");
+            c.send(RawClient.fileRequest("nope", 1024, 0, CRC32C));
+            assertError(c.readFrame(), ErrorCode.NOT_FOUND, "nope");
+            c.send(RawClient.putRequest("b.bin", content.length, 4096, CRC32C, 0));
+            ready(c.readFrame());
+            c.send(RawClient.data(content, 4096)).send(RawClient.endCrc32c(content.length, content));
+            assertThat(c.readFrame().type()).isEqualTo(RawClient.TYPE_PUT_DONE);
+            c.send(RawClient.fileRequest("b.bin", 65536, 0, CRC32C));
+            assertThat(c.readFrame().type()).isEqualTo(RawClient.TYPE_FILE_HEADER);
+            assertThat(c.readFrame().body()).isEqualTo(content);
+            assertThat(c.readFrame().type()).isEqualTo(RawClient.TYPE_FILE_END);
+            c.send(RawClient.putRequest("c.bin", content.length, 4096, CRC32C, 0));
+            ready(c.readFrame());
+            c.send(RawClient.data(content, 4096)).send(RawClient.endCrc32c(content.length, content));
+            assertThat(c.readFrame().type()).isEqualTo(RawClient.TYPE_PUT_DONE);
+        }
+        assertThat(Files.readAllBytes(root.resolve("c.bin"))).isEqualTo(content);
+    }
+
     @Test
     void aRequestPipelinedBehindARefusedPutClosesTheConnection() throws Exception {
         writable();
