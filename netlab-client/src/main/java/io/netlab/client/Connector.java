@@ -106,7 +106,7 @@ final class Connector implements AutoCloseable {
                 } catch (java.util.concurrent.ExecutionException e) {
                     throw failure(endpoint, connectTimeout, e.getCause(), "");
                 }
-                return tls == null ? f.channel() : handshake(f.channel(), endpoint);
+                return tls == null ? f.channel() : handshake(f.channel(), gate.handshake, endpoint);
             }
             Throwable c = f.cause();
             if (connectRetry.isZero() || !worthRetrying(c)) {
@@ -161,6 +161,11 @@ final class Connector implements AutoCloseable {
         private final ChannelInitializer<SocketChannel> initializer;
         /** Completed once the channel-active event has gone on to the caller's handlers (failed if it never came). */
         final java.util.concurrent.CompletableFuture<Void> opened = new java.util.concurrent.CompletableFuture<>();
+        /**
+         * With TLS, the handshake's future, kept here: a handshake refused at once closes the channel, and its
+         * pipeline may be torn down before the caller could look the handler up.
+         */
+        volatile Future<Channel> handshake;
 
         Gate(Endpoint endpoint, Duration connectTimeout, ChannelInitializer<SocketChannel> initializer) {
             this.endpoint = endpoint;
@@ -172,7 +177,9 @@ final class Connector implements AutoCloseable {
         public void channelActive(ChannelHandlerContext ctx) {
             ChannelPipeline p = ctx.pipeline();
             if (tls != null) {
-                p.addLast(SSL, tls.newHandler(ctx.alloc(), endpoint, Math.max(connectTimeout.toMillis(), 1000)));
+                SslHandler ssl = tls.newHandler(ctx.alloc(), endpoint, Math.max(connectTimeout.toMillis(), 1000));
+                handshake = ssl.handshakeFuture();
+                p.addLast(SSL, ssl);
             }
             p.addLast(initializer);
             p.remove(this);
@@ -191,8 +198,9 @@ final class Connector implements AutoCloseable {
     }
 
     /** Waits for the TLS handshake; a failure becomes one line that says why. */
-    private static Channel handshake(Channel ch, Endpoint endpoint) throws ClientException, InterruptedException {
-        Future<Channel> done = ((SslHandler) ch.pipeline().get(SSL)).handshakeFuture().await();
+    private static Channel handshake(Channel ch, Future<Channel> handshake, Endpoint endpoint)
+            throws ClientException, InterruptedException {
+        Future<Channel> done = handshake.await();
         if (done.isSuccess()) {
             return ch;
         }

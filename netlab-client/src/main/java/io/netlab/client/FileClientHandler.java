@@ -128,10 +128,26 @@ final class FileClientHandler extends SimpleChannelInboundHandler<FileFrame> imp
     }
 
     @Override
+    public void closedBeforeSending() {
+        if (state == State.DONE) {
+            return;
+        }
+        unanswered = true;
+        state = State.DONE;
+        releasePending();
+        result.completeExceptionally(new ClientException(ClientException.Kind.INTERRUPTED,
+                "the server closed the connection without answering" + DialectHints.FILE_CLOSED));
+    }
+
+    @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;     // for the payload visitor, which gets no context of its own
-        if (keepConnection && ctx.channel().isActive()) {
-            sendRequest(ctx);
+        if (keepConnection) {
+            if (ctx.channel().isActive()) {
+                sendRequest(ctx);
+            } else {
+                closedBeforeSending();  // added to a closed channel: no channelInactive will come
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.Future;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Several requests to one file server over one connection (docs/protocol.md, "Several requests per connection"):
@@ -45,7 +47,17 @@ public final class FileSession implements AutoCloseable {
     private final Endpoint server;
     private final FetchOptions options;
     private final Connector connector;
+    /** The margin over the read timeout that the backstop in {@link #await} waits for an answer. */
+    private static final long BACKSTOP_MARGIN_MILLIS = 5_000;
+    /** How long a retry waits for the last request's handler to leave the old connection. */
+    private static final long REMOVAL_WAIT_MILLIS = 10_000;
+
+    /** For tests: runs on the caller's thread between run()'s look at the connection and the request's hand-off. */
+    Runnable afterActiveCheck = () -> { };
+
     private Channel channel;
+    /** The removal of the last request's handler from its connection (done on the event loop). */
+    private Future<?> removal;
     private int connections;
     /** Requests answered on the current connection: only a later request is sent once more after a close. */
     private int answeredHere;
@@ -79,6 +91,11 @@ public final class FileSession implements AutoCloseable {
     /** Whether the server keeps the connection after this failure (a refusal of a well-formed request). */
     static boolean keepsConnection(ClientException e) {
         return e.kind() == ClientException.Kind.REMOTE && e.errorCode() != null && KEEPING.contains(e.errorCode());
+    }
+
+    /** For tests: the session's current connection. */
+    Channel channel() {
+        return channel;
     }
 
     /** {@return the connections this session has opened so far (1, unless the server closed after an answer)} */
@@ -145,7 +162,8 @@ public final class FileSession implements AutoCloseable {
      * each verified and installed atomically as {@link #fetch} does, into {@code localDir} (created when missing,
      * with the directories of the tree). Every name is checked before anything is written ({@link LocalNames}):
      * a name that would leave {@code localDir}, or that differs from another only by case, fails the whole fetch
-     * before its first file. Links the server skipped (they lead out of its root) and FIFOs, sockets and devices
+     * before its first file; just before each directory or file is made, no symbolic link already in {@code localDir}
+     * may carry it outside ({@link LocalNames#checkParents}). Links the server skipped (they lead out of its root) and FIFOs, sockets and devices
      * are not fetched: the result names them. The first failure stops the fetch; files fetched before it stay. A
      * tree's files are not resumable one by one: their partial files get no record (a later fetch discards them).
      *
@@ -184,8 +202,12 @@ public final class FileSession implements AutoCloseable {
                 ListEntry e = entries.get(i);
                 Path local = locals.get(i);
                 switch (e.kind()) {
-                    case DIRECTORY -> makeDirectory(local);
+                    case DIRECTORY -> {
+                        names.checkParents(local, e.path());
+                        makeDirectory(local);
+                    }
                     case FILE -> {
+                        names.checkParents(local, e.path());    // just before the partial file is opened
                         TransferResult r = fetchAs(prefix + e.path(), local, tree.next(e.size()), false);
                         files++;
                         bytes += r.bytes();
@@ -263,6 +285,7 @@ public final class FileSession implements AutoCloseable {
         if (channel == null || !channel.isActive()) {
             connect();
         }
+        afterActiveCheck.run();
         boolean reused = answeredHere > 0;
         try {
             T answer = exchange(handler, what);
@@ -272,7 +295,11 @@ public final class FileSession implements AutoCloseable {
             if (keepsConnection(e)) {
                 answeredHere++;
             }
-            if (!reused || !handler.unanswered() || !handler.rearm()) {
+            if (!reused || !handler.unanswered()) {
+                throw e;
+            }
+            // the old connection's last events reach the handler before its removal, not after rearm()
+            if (!removal.awaitUninterruptibly(REMOVAL_WAIT_MILLIS) || !handler.rearm()) {
                 throw e;
             }
         }
@@ -285,14 +312,25 @@ public final class FileSession implements AutoCloseable {
     private <T> T exchange(SessionRequest<T> handler, String what) throws ClientException, InterruptedException {
         Channel ch = channel;
         // one task on the event loop (not one hand-off per pipeline change): a fresh idle timer (the wait before this
-        // request is no silence of the server's), then the handler, which sends its request as it is added
+        // request is no silence of the server's), then the handler, which sends its request as it is added. The
+        // channel may have closed since run() looked (the close is handled on the event loop): then the handler is
+        // not added, and fails as a close without an answer, which run() answers with one new connection.
         ch.eventLoop().execute(() -> {
-            ch.pipeline().replace("idle", "idle", new IdleStateHandler(options.readTimeout().toMillis(), 0, 0,
-                    TimeUnit.MILLISECONDS));
-            ch.pipeline().addLast("request", handler);
+            if (!ch.isActive() || ch.pipeline().get("idle") == null) {
+                handler.closedBeforeSending();
+                return;
+            }
+            try {
+                ch.pipeline().replace("idle", "idle", new IdleStateHandler(options.readTimeout().toMillis(), 0, 0,
+                        TimeUnit.MILLISECONDS));
+                ch.pipeline().addLast("request", handler);
+            } catch (RuntimeException e) {
+                handler.result().completeExceptionally(new ClientException(ClientException.Kind.PROTOCOL,
+                        "unexpected failure: " + e, e));
+            }
         });
         try {
-            return handler.result().get();
+            return await(handler, ch);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ClientException ce) {
                 throw new ClientException(ce.kind(), ce.errorCode(), ce.getMessage() + " (" + what + " from "
@@ -301,11 +339,36 @@ public final class FileSession implements AutoCloseable {
             throw new ClientException(ClientException.Kind.PROTOCOL, "unexpected failure: " + e.getCause(), e.getCause());
         } finally {
             // queued before the next request's task on the same event loop: no need to wait for it
-            ch.eventLoop().execute(() -> {
+            removal = ch.eventLoop().submit(() -> {
                 if (ch.pipeline().context(handler) != null) {
                     ch.pipeline().remove(handler);
                 }
             });
+        }
+    }
+
+    /**
+     * Waits for the handler's answer. While the connection is open its idle timer bounds every silence; a backstop
+     * for what should not happen: once the connection is closed, the answer must come within one more period
+     * (the read timeout plus a margin), or the request fails as interrupted. A caller never waits forever.
+     */
+    private <T> T await(SessionRequest<T> handler, Channel ch) throws ExecutionException, InterruptedException,
+            ClientException {
+        long period = Math.max(options.readTimeout().toMillis(), 1000) + BACKSTOP_MARGIN_MILLIS;
+        boolean closedBefore = false;
+        while (true) {
+            try {
+                return handler.result().get(period, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException stillWaiting) {
+                if (ch.isActive()) {
+                    closedBefore = false;
+                } else if (closedBefore) {
+                    throw new ClientException(ClientException.Kind.INTERRUPTED, "the connection closed and no "
+                            + "answer came within " + period + " ms (expected: an answer or a failure)");
+                } else {
+                    closedBefore = true;
+                }
+            }
         }
     }
 

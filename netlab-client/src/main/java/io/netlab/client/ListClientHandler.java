@@ -66,8 +66,22 @@ final class ListClientHandler extends SimpleChannelInboundHandler<FileFrame> imp
     }
 
     @Override
+    public void closedBeforeSending() {
+        if (done) {
+            return;
+        }
+        unanswered = true;
+        done = true;
+        entries = new ArrayList<>();
+        result.completeExceptionally(new ClientException(ClientException.Kind.INTERRUPTED,
+                "the server closed the connection without answering" + DialectHints.FILE_CLOSED));
+    }
+
+    @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        if (ctx.channel().isActive()) {
+        if (!ctx.channel().isActive()) {
+            closedBeforeSending();      // added to a closed channel: no channelInactive will come
+        } else {
             ctx.writeAndFlush(request).addListener(f -> {
                 if (!f.isSuccess()) {
                     fail(ctx, new ClientException(ClientException.Kind.INTERRUPTED,

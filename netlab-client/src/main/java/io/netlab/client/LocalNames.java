@@ -2,7 +2,10 @@ package io.netlab.client;
 
 import io.netlab.codec.PeerText;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
@@ -54,6 +57,49 @@ final class LocalNames {
                     + PeerText.escape(name) + ' ' + problem + "; nothing was written");
         }
         return p;
+    }
+
+    /**
+     * Checks, just before {@code local} (a path {@link #resolve} gave for {@code name}) is created or written, that
+     * no segment above it is a symbolic link that leads outside the directory: a name is checked as text by
+     * {@link #resolve}, but a link already in the destination (the user's, or one swapped in) would carry a write
+     * through it. Each existing segment between the directory and {@code local} is looked at without following
+     * links; a link must resolve (with every link after it) to a place inside the directory's real path. What is
+     * left: a link swapped in between this check and the write (a local process racing the fetch; Java has no
+     * openat with O_NOFOLLOW for each segment).
+     *
+     * @throws ClientException (a local error) naming the name and the link
+     */
+    void checkParents(Path local, String name) throws ClientException {
+        Path parent = local.getParent();
+        if (parent == null || parent.equals(dir)) {
+            return;
+        }
+        Path root;
+        try {
+            root = dir.toRealPath();
+        } catch (IOException e) {
+            throw new ClientException(ClientException.Kind.LOCAL, "cannot resolve " + dir + ": " + e, e);
+        }
+        Path p = dir;
+        for (Path segment : dir.relativize(parent)) {
+            p = p.resolve(segment);
+            if (Files.isSymbolicLink(p)) {
+                Path target;
+                try {
+                    target = p.toRealPath();
+                } catch (IOException e) {
+                    target = null;      // a dangling link or a loop: it leads nowhere inside
+                }
+                if (target == null || !target.startsWith(root)) {
+                    throw new ClientException(ClientException.Kind.LOCAL, PeerText.escape(name)
+                            + ": a symbolic link in the destination (" + p + ") leads outside it (expected: "
+                            + "a directory inside " + dir + "; nothing is written through it)");
+                }
+            } else if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                return;                 // nothing below exists: nothing to follow
+            }
+        }
     }
 
     /** What is wrong with a name, or null. */

@@ -18,6 +18,13 @@ interface SessionRequest<T> extends ChannelHandler {
     /** {@return whether the connection closed (or was reset) before the server sent any byte of an answer} */
     boolean unanswered();
 
+    /**
+     * On the event loop, instead of adding the handler: the connection closed before the request could be sent
+     * (a close handled between the session's check and its hand-off). Fails {@link #result()} as a close without
+     * an answer, with {@link #unanswered()} true, so that the session connects again.
+     */
+    void closedBeforeSending();
+
     /** Makes the handler ready to send its request again on a new connection; false when it cannot be. */
     boolean rearm();
 }
