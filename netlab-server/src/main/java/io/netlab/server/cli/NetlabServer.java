@@ -450,6 +450,7 @@ public final class NetlabServer implements Callable<Integer> {
                 server.close();
             } else {
                 logger.warn("second signal (SIG{}): stopping now, without waiting for transfers", name);
+                stopLogging();      // the line above sits in an asynchronous queue: write it before halting
                 Runtime.getRuntime().halt(128 + number);
             }
         });
